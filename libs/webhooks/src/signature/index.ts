@@ -1,0 +1,3 @@
+export * from './webhook-signature-verifier';
+export * from './standard-webhooks.verifier';
+export * from './unsigned-webhooks.verifier';
