@@ -1,0 +1,29 @@
+export type AppRole = 'api' | 'worker' | 'all';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/** The validated, typed configuration. Built once, before Nest boots, and injected everywhere. */
+export class AppConfig {
+  readonly role!: AppRole;
+  readonly port!: number;
+  readonly databaseUrl!: string;
+  readonly redisUrl!: string;
+  readonly queuePrefix!: string;
+  readonly processingDelayMs!: number;
+  readonly workerConcurrency!: number;
+  readonly processingMaxAttempts!: number;
+  readonly processingBackoffMs!: number;
+  readonly simulatedFailureRate!: number;
+  readonly reconcileIntervalMs!: number;
+  readonly webhookSecrets!: readonly string[];
+  readonly apiKeys!: readonly string[];
+  readonly bodyLimitBytes!: number;
+  readonly corsOrigins!: readonly string[];
+  readonly rateLimitPerMinute!: number;
+  readonly logLevel!: LogLevel;
+  readonly dbMigrationsRun!: boolean;
+
+  constructor(values: AppConfig) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+}

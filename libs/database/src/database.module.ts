@@ -1,0 +1,38 @@
+import { Inject, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from '@app/config';
+import { buildDataSourceOptions } from './data-source-options';
+import { ensureDatabaseExists } from './ensure-database';
+import { runMigrationsUnderLock } from './run-migrations';
+
+@Injectable()
+class MigrationsAtBoot implements OnModuleInit {
+  private readonly logger = new Logger('Database');
+
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config.dbMigrationsRun) return;
+    const applied = await runMigrationsUnderLock(this.dataSource);
+    if (applied.length > 0) this.logger.log(`Applied migrations: ${applied.join(', ')}`);
+  }
+}
+
+/** The TypeORM connection for either role; entities are registered by the feature modules. */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: async (config: AppConfig) => {
+        await ensureDatabaseExists(config.databaseUrl);
+        return { ...buildDataSourceOptions(config.databaseUrl), autoLoadEntities: true, retryAttempts: 3, retryDelay: 1000 };
+      },
+    }),
+  ],
+  providers: [{ provide: MigrationsAtBoot, useClass: MigrationsAtBoot }],
+})
+export class DatabaseModule {}

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { SettlementQueue } from '@app/queue';
+
+const PING_TIMEOUT_MS = 1000;
+
+/** PING over the queue's own connection, bounded so a hung Redis reads as down, not as slow. */
+@Injectable()
+export class RedisHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly queue: SettlementQueue,
+  ) {}
+
+  async isHealthy(key = 'redis'): Promise<HealthIndicatorResult> {
+    const check = this.health.check(key);
+    if (!this.queue.isConnected()) return check.down({ message: 'not connected' });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const client = await this.queue.queue.getBackend().client;
+      await Promise.race([
+        (client as unknown as { ping(): Promise<unknown> }).ping(), // the raw ioredis client behind BullMQ's adapter
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), PING_TIMEOUT_MS))),
+      ]);
+      return check.up();
+    } catch (error) {
+      return check.down({ message: (error as Error).message });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/** What the worker asks of the outside world before it posts a transaction. */
+export interface SettlementRequest {
+  transactionId: string;
+  sourceAccount: string;
+  destinationAccount: string;
+  /** Canonical decimal string, never a float. */
+  amount: string;
+  currency: string;
+  /** 1 for the first try; a real provider can use it with transactionId as an idempotency key. */
+  attempt: number;
+}
+
+/**
+ * The external call, behind a DI token so a team can replace the simulation with a real
+ * provider (see README "Extending"). Throwing means "try again later": the worker counts the
+ * attempt, backs off and retries until PROCESSING_MAX_ATTEMPTS.
+ */
+export interface SettlementGateway {
+  settle(request: SettlementRequest): Promise<void>;
+}
+
+export const SETTLEMENT_GATEWAY = Symbol('SETTLEMENT_GATEWAY');

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Transaction, TransactionStatus } from './transaction.entity';
+
+export interface NewTransaction {
+  transactionId: string;
+  sourceAccount: string;
+  destinationAccount: string;
+  /** Canonical decimal with the currency's minor-unit digits. */
+  amount: string;
+  currency: string;
+}
+
+interface TransactionRow {
+  id: string;
+  transaction_id: string;
+  source_account: string;
+  destination_account: string;
+  amount: string;
+  currency: string;
+  status: TransactionStatus;
+  attempts: number;
+  last_error: string | null;
+  enqueue_generation: number;
+  created_at: Date;
+  updated_at: Date;
+  processed_at: Date | null;
+}
+
+const COLUMNS = `id, transaction_id, source_account, destination_account, amount::text AS amount, currency,
+  status, attempts, last_error, enqueue_generation, created_at, updated_at, processed_at`;
+
+/** Queries over the transactions table; the rules that decide when to run them live in services. */
+@Injectable()
+export class TransactionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One statement decides new vs. existing atomically: null means the id was already there. */
+  async insertIfAbsent(input: NewTransaction): Promise<Transaction | null> {
+    const rows: TransactionRow[] = await this.dataSource.query(
+      `INSERT INTO transactions (transaction_id, source_account, destination_account, amount, currency)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (transaction_id) DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [input.transactionId, input.sourceAccount, input.destinationAccount, input.amount, input.currency],
+    );
+    return rows.length > 0 ? toTransaction(rows[0]) : null;
+  }
+
+  async findByTransactionId(transactionId: string): Promise<Transaction | null> {
+    const rows: TransactionRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM transactions WHERE transaction_id = $1`,
+      [transactionId],
+    );
+    return rows.length > 0 ? toTransaction(rows[0]) : null;
+  }
+
+  /**
+   * The guarded PROCESSING → PROCESSED transition and whatever must commit with it, in one
+   * database transaction. The row lock taken by the UPDATE makes a concurrent duplicate wait,
+   * then find the status changed and do nothing: exactly one caller ever gets a row back.
+   */
+  async completeProcessing(
+    transactionId: string,
+    alongside: (manager: EntityManager, transaction: Transaction) => Promise<void>,
+  ): Promise<Transaction | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const [rows]: [TransactionRow[], number] = await manager.query(
+        `UPDATE transactions
+            SET status = 'PROCESSED', attempts = attempts + 1, processed_at = now(), updated_at = now()
+          WHERE transaction_id = $1 AND status = 'PROCESSING'
+          RETURNING ${COLUMNS}`,
+        [transactionId],
+      );
+      if (rows.length === 0) return null;
+      const transaction = toTransaction(rows[0]);
+      await alongside(manager, transaction);
+      return transaction;
+    });
+  }
+
+  /** Counts a failed attempt; the attempt that reaches maxAttempts also moves the row to FAILED. */
+  async recordFailedAttempt(transactionId: string, error: string, maxAttempts: number): Promise<Transaction | null> {
+    const [rows]: [TransactionRow[], number] = await this.dataSource.query(
+      `UPDATE transactions
+          SET attempts = attempts + 1,
+              last_error = $2,
+              status = CASE WHEN attempts + 1 >= $3 THEN 'FAILED' ELSE status END,
+              updated_at = now()
+        WHERE transaction_id = $1 AND status = 'PROCESSING'
+        RETURNING ${COLUMNS}`,
+      [transactionId, error.slice(0, 1000), maxAttempts],
+    );
+    return rows.length > 0 ? toTransaction(rows[0]) : null;
+  }
+
+  /** PROCESSING rows untouched for `idleSeconds`, in id order after `afterId`: candidates for the recovery sweep. */
+  async findIdleProcessing(idleSeconds: number, afterId: string, limit: number): Promise<Transaction[]> {
+    const rows: TransactionRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM transactions
+        WHERE status = 'PROCESSING' AND id > $1 AND updated_at < now() - make_interval(secs => $2)
+        ORDER BY id
+        LIMIT $3`,
+      [afterId, idleSeconds, limit],
+    );
+    return rows.map(toTransaction);
+  }
+
+  /** A new enqueue generation for a row whose job is finished or lost, if it is still PROCESSING. */
+  async bumpEnqueueGeneration(transactionId: string, generation: number): Promise<Transaction | null> {
+    const [rows]: [TransactionRow[], number] = await this.dataSource.query(
+      `UPDATE transactions SET enqueue_generation = enqueue_generation + 1, updated_at = now()
+        WHERE transaction_id = $1 AND status = 'PROCESSING' AND enqueue_generation = $2
+        RETURNING ${COLUMNS}`,
+      [transactionId, generation],
+    );
+    return rows.length > 0 ? toTransaction(rows[0]) : null;
+  }
+
+  /** FAILED → PROCESSING with a fresh attempt budget and a new enqueue generation. */
+  async reopenFailed(transactionId: string): Promise<Transaction | null> {
+    const [rows]: [TransactionRow[], number] = await this.dataSource.query(
+      `UPDATE transactions
+          SET status = 'PROCESSING', attempts = 0, enqueue_generation = enqueue_generation + 1, updated_at = now()
+        WHERE transaction_id = $1 AND status = 'FAILED'
+        RETURNING ${COLUMNS}`,
+      [transactionId],
+    );
+    return rows.length > 0 ? toTransaction(rows[0]) : null;
+  }
+}
+
+export function toTransaction(row: TransactionRow): Transaction {
+  return Object.assign(new Transaction(), {
+    id: row.id,
+    transactionId: row.transaction_id,
+    sourceAccount: row.source_account,
+    destinationAccount: row.destination_account,
+    amount: row.amount,
+    currency: row.currency,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    enqueueGeneration: row.enqueue_generation,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    processedAt: row.processed_at,
+  });
+}
