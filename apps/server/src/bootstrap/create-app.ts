@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplication, LogLevel as NestLogLevel, ConsoleLogger } from '@nestjs/common';
+import { ConsoleLogger, DynamicModule, INestApplication, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, LogLevel } from '@app/config';
@@ -7,6 +7,8 @@ import { ProcessingWorkerOptions } from '@app/processing';
 import { AllInOneAppModule } from '../all-in-one-app.module';
 import { ApiAppModule } from '../api-app.module';
 import { WorkerAppModule } from '../worker-app.module';
+import { mountOperatorTools } from './operator-tools';
+import { applySecurity } from './security';
 
 export interface CreateAppOptions {
   /** Extension point for teams: e.g. a real settlement gateway instead of the simulation. */
@@ -44,8 +46,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: createLogger(config),
   });
   app.disable('x-powered-by');
+  // Order matters: every response carries a request id, and security checks run before any
+  // body is read.
   app.use(requestIdMiddleware);
+  applySecurity(app, config);
   app.use(...jsonBodyParser(config.bodyLimitBytes));
+  if (config.role !== 'worker') mountOperatorTools(app, config);
   app.useGlobalFilters(new ProblemDetailsFilter());
   return app;
 }
