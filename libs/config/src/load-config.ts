@@ -1,5 +1,6 @@
 import { AppConfig, AppRole, LogLevel } from './app-config';
 import { ConfigError } from './config-error';
+import { isStandardWebhooksSecret } from './webhook-secret';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -28,7 +29,7 @@ export function loadConfig(env: Env): AppConfig {
     processingBackoffMs: read.integer('PROCESSING_BACKOFF_MS', 1000, 0, 3_600_000),
     simulatedFailureRate: read.probability('SIMULATED_FAILURE_RATE', 0),
     reconcileIntervalMs: read.integer('RECONCILE_INTERVAL_MS', 60000, 100, 86_400_000),
-    webhookSecrets: read.list('WEBHOOK_SECRET', /^(whsec_)?[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_<base64> (several separated by spaces or commas)'),
+    webhookSecrets: read.list('WEBHOOK_SECRET', isStandardWebhooksSecret, 'must be whsec_<base64> (several separated by spaces or commas)'),
     apiKeys: read.list('API_KEYS', /^[\x21-\x7e]{16,}$/, 'must be comma-separated keys of at least 16 printable characters'),
     bodyLimitBytes: read.byteSize('BODY_LIMIT', '100kb'),
     corsOrigins: read.list('CORS_ORIGINS', /^https?:\/\/[^\s/]+$/, 'must be comma-separated origins like https://dashboard.example.com'),
@@ -105,12 +106,15 @@ class EnvReader {
     return value;
   }
 
-  list(name: string, itemPattern: RegExp, problem: string): readonly string[] {
+  list(name: string, item: RegExp | ((entry: string) => boolean), problem: string): readonly string[] {
     const value = this.raw(name);
     if (value === undefined) return [];
-    const items = value.split(/[\s,]+/).filter((item) => item !== '');
-    // Secrets and keys are never echoed back in the message.
-    if (items.length === 0 || !items.every((item) => itemPattern.test(item))) throw new ConfigError(name, problem);
+    const items = value.split(/[\s,]+/).filter((entry) => entry !== '');
+    const valid = typeof item === 'function' ? item : (entry: string) => item.test(entry);
+    // Secrets and keys are never echoed back in the message: only the position of the bad one.
+    const bad = items.findIndex((entry) => !valid(entry));
+    if (items.length === 0) throw new ConfigError(name, problem);
+    if (bad >= 0) throw new ConfigError(name, `${problem}; entry #${bad + 1} is not`);
     return Object.freeze(items);
   }
 
