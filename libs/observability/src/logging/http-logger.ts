@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { HttpLogger, pinoHttp } from 'pino-http';
+
+/** Express' request: its id was set by requestIdMiddleware (pino-http declares the field). */
+type RequestWithId = IncomingMessage & { originalUrl?: string };
+
+/** Probes and scrapes arrive every few seconds: worth a line only at debug, unless they fail. */
+function isRoutinePoll(req: RequestWithId): boolean {
+  const url = req.originalUrl ?? req.url ?? '';
+  return req.method === 'GET' && (url === '/metrics' || url.startsWith('/health/'));
+}
+
+/** Response headers worth a log line; the security headers are the same on every response. */
+const LOGGED_RESPONSE_HEADERS = ['location', 'idempotent-replayed', 'retry-after', 'content-length'];
+
+interface SerializedRequest {
+  id: unknown;
+  method: string;
+  url: string;
+  headers: Record<string, unknown>;
+  remoteAddress?: string;
+}
+
+interface SerializedResponse {
+  statusCode: number;
+  headers: Record<string, unknown>;
+}
+
+const requestSerializer = (req: SerializedRequest) => ({
+  id: req.id,
+  method: req.method,
+  url: req.url,
+  headers: req.headers,
+  remoteAddress: req.remoteAddress,
+});
+
+const responseSerializer = (res: SerializedResponse) => ({
+  statusCode: res.statusCode,
+  headers: Object.fromEntries(LOGGED_RESPONSE_HEADERS.filter((name) => res.headers?.[name] !== undefined).map((name) => [name, res.headers[name]])),
+});
+
+export function httpLogLevel(req: RequestWithId, res: ServerResponse, error?: Error): 'error' | 'warn' | 'info' | 'debug' {
+  if (error || res.statusCode >= 500) return 'error';
+  if (res.statusCode >= 400) return 'warn';
+  return isRoutinePoll(req) ? 'debug' : 'info';
+}
+
+/**
+ * One line per HTTP request, written when the response ends, carrying the request id that
+ * requestIdMiddleware chose (the caller's X-Request-Id or a new UUID) rather than a second one.
+ * Bodies are never logged: the request serializer keeps id, method, url, headers (credentials
+ * redacted by the root logger) and the peer address only.
+ */
+export function createHttpLogger(root: Logger): HttpLogger {
+  return pinoHttp<RequestWithId>({
+    logger: root,
+    genReqId: (req: RequestWithId) => req.id ?? randomUUID(),
+    // Logs written while handling a request carry just the id; the final line carries req/res.
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'request_id', responseTime: 'response_time_ms' },
+    serializers: { req: requestSerializer, res: responseSerializer },
+    customLogLevel: httpLogLevel,
+    customSuccessMessage: (req: RequestWithId, res) => `${req.method} ${req.originalUrl ?? req.url} ${res.statusCode}`,
+    customErrorMessage: (req: RequestWithId, res) => `${req.method} ${req.originalUrl ?? req.url} ${res.statusCode}`,
+  });
+}

@@ -1,0 +1,37 @@
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from '@app/config';
+import { createHttpLogger } from './http-logger';
+import { createRootLogger } from './root-logger';
+
+/** The pino-http middleware of this application; bootstrap mounts it before anything answers. */
+export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
+
+/**
+ * Nest's logger is nestjs-pino over one pino instance per process. The HTTP middleware is
+ * mounted by observeHttp() at the front of the Express pipeline (so requests answered by the
+ * security checks, the body parser or the dashboard are logged too); nestjs-pino then reuses
+ * its req.log (useExisting) to bind every log written while handling a request to its id.
+ *
+ * nestjs-pino keeps its out-of-request logger in a module-level variable: in a process that
+ * builds several applications (tests), the first one's logger serves them all.
+ */
+@Module({})
+export class LoggingModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const root = createRootLogger(config.logLevel, config.role);
+    return {
+      module: LoggingModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: { logger: root },
+          useExisting: true,
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+        }),
+      ],
+      providers: [{ provide: HTTP_LOGGER, useValue: createHttpLogger(root) }],
+      exports: [HTTP_LOGGER, LoggerModule],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { PaycheckMetrics, WebhookOutcome } from './paycheck-metrics';
+
+export const WEBHOOK_PATH = '/v1/webhooks/transactions';
+
+/**
+ * How a webhook delivery was answered. Anything the sender must change before resending
+ * (a bad body, too large, not JSON, too many requests) is "rejected"; 5xx answers are not
+ * deliveries received and show only in paycheck_http_requests_total.
+ */
+export function webhookOutcomeFor(status: number, replayed: boolean): WebhookOutcome | undefined {
+  if (status === 202) return replayed ? 'duplicate' : 'accepted';
+  if (status === 401) return 'unauthorized';
+  if (status === 409) return 'conflict';
+  if (status >= 400 && status < 500) return 'rejected';
+  return undefined;
+}
+
+/** Low-cardinality route label: the matched route template, or one bucket for everything else. */
+function routeOf(req: Request): string {
+  const route = (req as Request & { route?: { path?: unknown } }).route;
+  return route && typeof route.path === 'string' ? `${req.baseUrl}${route.path}` : 'unmatched';
+}
+
+/**
+ * Counts every response once it is sent, so answers given before any controller runs (the
+ * signature-less 401, the body parser's 413 and 415, rate limiting) are counted too. Mounted
+ * first in the pipeline, so the acknowledgement time includes body reading and verification.
+ */
+export function httpMetricsMiddleware(metrics: PaycheckMetrics): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    const isWebhook = req.method === 'POST' && req.path.replace(/\/+$/, '') === WEBHOOK_PATH;
+    res.once('finish', () => {
+      metrics.httpResponse(req.method, routeOf(req), res.statusCode);
+      if (!isWebhook) return;
+      const outcome = webhookOutcomeFor(res.statusCode, res.getHeader('Idempotent-Replayed') === 'true');
+      if (outcome) metrics.webhookReceived(outcome);
+      if (res.statusCode === 202) metrics.webhookAcknowledged(Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  };
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram, Registry } from 'prom-client';
+
+export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'conflict', 'rejected', 'unauthorized'] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
+export const PROCESSING_RESULTS = ['processed', 'failed', 'retried'] as const;
+export type ProcessingResult = (typeof PROCESSING_RESULTS)[number];
+
+/** The contract's metrics (README "Operations"), plus a per-route HTTP status counter. */
+@Injectable()
+export class PaycheckMetrics {
+  private readonly webhooksReceived: Counter<'outcome'>;
+  private readonly webhookAck: Histogram;
+  private readonly transactionsProcessed: Counter<'result'>;
+  private readonly processingDuration: Histogram;
+  private readonly reconciledTotal: Counter;
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.webhooksReceived = new Counter({
+      name: 'paycheck_webhooks_received_total',
+      help: 'Webhook deliveries answered, by outcome (accepted, duplicate, conflict, rejected, unauthorized)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.webhookAck = new Histogram({
+      name: 'paycheck_webhook_ack_seconds',
+      help: 'Time from a webhook arriving to its 202 answer (accepted and duplicate deliveries)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.transactionsProcessed = new Counter({
+      name: 'paycheck_transactions_processed_total',
+      help: 'Processing attempts by result: processed, failed (out of attempts) or retried (backing off)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.processingDuration = new Histogram({
+      name: 'paycheck_processing_seconds',
+      help: 'Duration of one processing attempt: the external call and the ledger commit',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 45, 60, 120, 300],
+      registers,
+    });
+    this.reconciledTotal = new Counter({
+      name: 'paycheck_reconciled_total',
+      help: 'Transactions the recovery sweep put back on the queue because their job was missing',
+      registers,
+    });
+    this.httpRequests = new Counter({
+      name: 'paycheck_http_requests_total',
+      help: 'HTTP responses by method, route template and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    // Every series exists from the start, so rate() and increase() see the first event.
+    for (const outcome of WEBHOOK_OUTCOMES) this.webhooksReceived.inc({ outcome }, 0);
+    for (const result of PROCESSING_RESULTS) this.transactionsProcessed.inc({ result }, 0);
+  }
+
+  webhookReceived(outcome: WebhookOutcome): void {
+    this.webhooksReceived.inc({ outcome });
+  }
+
+  webhookAcknowledged(seconds: number): void {
+    this.webhookAck.observe(seconds);
+  }
+
+  transactionProcessed(result: ProcessingResult, seconds: number): void {
+    this.transactionsProcessed.inc({ result });
+    this.processingDuration.observe(seconds);
+  }
+
+  reconciled(count: number): void {
+    if (count > 0) this.reconciledTotal.inc(count);
+  }
+
+  httpResponse(method: string, route: string, status: number): void {
+    this.httpRequests.inc({ method, route, status: String(status) });
+  }
+}
