@@ -1,7 +1,31 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
+import {
+  ApiKeyMatcher,
+  RATE_LIMITER,
+  RateLimiter,
+  apiKeyAuthentication,
+  corsForReadRoutes,
+  rateLimiting,
+  rejectHostileUrls,
+  securityHeaders,
+} from '@app/security';
 
-/** Security headers, CORS, API keys and rate limits (issue: security). Runs before body parsing. */
-export function applySecurity(_app: INestApplication, _config: AppConfig): void {
-  // filled in by the security work
+/**
+ * Security headers, URL hygiene, CORS, API keys and rate limits, as Express middleware keyed on
+ * the path: it runs before body parsing (a caller without a key never gets its body read) and
+ * before everything mounted later, Nest routes and the Express-mounted /docs and /admin/queues
+ * alike, so no route can be added that these rules do not see. Order: CORS before the key
+ * check (preflights carry no credentials), the limit after it (the client is the proven key).
+ *
+ * 'trust proxy' stays off: with it, X-Forwarded-For would choose the client's rate-limit bucket,
+ * and a client can write that header itself unless the exact number of proxy hops is known.
+ */
+export function applySecurity(app: INestApplication, config: AppConfig): void {
+  app.use(securityHeaders());
+  app.use(rejectHostileUrls);
+  if (config.corsOrigins.length > 0) app.use(corsForReadRoutes(config.corsOrigins));
+  const keys = new ApiKeyMatcher(config.apiKeys);
+  if (keys.enabled) app.use(apiKeyAuthentication(keys));
+  if (config.rateLimitPerMinute > 0 && config.role !== 'worker') app.use(rateLimiting(app.get<RateLimiter>(RATE_LIMITER)));
 }

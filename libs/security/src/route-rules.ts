@@ -1,0 +1,46 @@
+/**
+ * Which paths are open, read-only or rate limited. Decided on the path, not on Nest routes, so
+ * that tools mounted straight on Express (/docs, /admin/queues) are covered by the same rules.
+ */
+export const WEBHOOK_PATH = '/v1/webhooks/transactions';
+
+export type RateLimitScope = 'webhook' | 'read';
+
+/**
+ * Express routes case-insensitively and ignores a trailing slash, so the rules must too:
+ * otherwise `/V1/Webhooks/Transactions/` would reach the webhook without being counted.
+ */
+export function normalizePath(path: string): string {
+  const lower = path.toLowerCase();
+  const trimmed = lower.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}
+
+// Express does not resolve dot segments, but a proxy in front might: never open such a path.
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
+/** Open without an API key: the webhook (it has its own signature), probes, metrics and `/`. */
+export function isOpenPath(path: string): boolean {
+  if (DOT_SEGMENT.test(path)) return false;
+  return path === '/' || path === '/metrics' || path === WEBHOOK_PATH || path === '/health' || path.startsWith('/health/');
+}
+
+/** Browser-facing operator tools, which also accept the key as a Basic password (see README "Security"). */
+export function isOperatorToolPath(path: string): boolean {
+  return path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-') || path === '/admin/queues' || path.startsWith('/admin/queues/');
+}
+
+/** GET /v1/transactions, /v1/transactions/{id}, /v1/accounts/{id}/balance, regardless of method. */
+export function isReadPath(path: string): boolean {
+  return path === '/v1/transactions' || path.startsWith('/v1/transactions/') || path.startsWith('/v1/accounts/');
+}
+
+export function isReadMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
+export function rateLimitScope(method: string, path: string): RateLimitScope | null {
+  if (method === 'POST' && path === WEBHOOK_PATH) return 'webhook';
+  if (isReadMethod(method) && isReadPath(path)) return 'read';
+  return null;
+}
