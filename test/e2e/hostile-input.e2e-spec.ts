@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
@@ -171,6 +172,17 @@ describe('hostile input', () => {
     await expectRejected(res);
     expect(res.status).toBe(415);
     expect(await storedCount()).toBe(before);
+  });
+
+  it('answers a compression bomb with 413 and an unknown content encoding with 415', async () => {
+    const bomb = gzipSync(Buffer.from(withField('pad', '0'.repeat(20 * 1024 * 1024)), 'utf8'));
+    expect(bomb.length).toBeLessThan(BODY_LIMIT_BYTES); // small on the wire, 20 MB inflated
+    const inflated = await t.http().post('/v1/webhooks/transactions').set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).serialize((d: unknown) => d as string).send(bomb);
+    await expectRejected(inflated);
+    expect(inflated.status).toBe(413);
+    const unknown = await t.http().post('/v1/webhooks/transactions').set({ 'Content-Type': 'application/json', 'Content-Encoding': 'compress' }).send(JSON.stringify(VALID));
+    await expectRejected(unknown);
+    expect(unknown.status).toBe(415);
   });
 
   const paths = [

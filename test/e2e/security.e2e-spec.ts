@@ -206,6 +206,23 @@ describe('security', () => {
     });
   });
 
+  describe('the worker role', () => {
+    let worker: TestApp;
+
+    beforeAll(async () => {
+      worker = await startTestApp({ APP_ROLE: 'worker', DATABASE_URL: databaseUrl, QUEUE_PREFIX: testQueuePrefix(), API_KEYS: KEY });
+    }, 60_000);
+
+    afterAll(() => worker?.close());
+
+    it('keeps its probes and metrics open and everything else behind the key', async () => {
+      await worker.http().get('/health/live').expect(200);
+      expect((await worker.http().get('/metrics')).status).not.toBe(401);
+      await worker.http().get('/v1/transactions/txn_1').expect(401);
+      await worker.http().get('/admin/queues').expect(401);
+    });
+  });
+
   describe('nothing leaks', () => {
     const leak = /node_modules|\/work\/|\.ts:\d+|\bat \S+ \(|QueryFailedError|SELECT |INSERT |typeorm|postgres|ioredis|bullmq|express|body-parser|class-validator|nestjs|stack/i;
 
