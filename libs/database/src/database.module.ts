@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '@app/config';
-import { buildDataSourceOptions } from './data-source-options';
+import { buildDataSourceOptions, poolSettingsFor } from './data-source-options';
 import { ensureDatabaseExists } from './ensure-database';
 import { runMigrationsUnderLock } from './run-migrations';
 
@@ -29,7 +29,8 @@ class MigrationsAtBoot implements OnModuleInit {
       inject: [AppConfig],
       useFactory: async (config: AppConfig) => {
         await ensureDatabaseExists(config.databaseUrl);
-        return { ...buildDataSourceOptions(config.databaseUrl), autoLoadEntities: true, retryAttempts: 3, retryDelay: 1000 };
+        const options = buildDataSourceOptions(config.databaseUrl, poolSettingsFor(config.role));
+        return { ...options, autoLoadEntities: true, retryAttempts: 3, retryDelay: 1000 };
       },
     }),
   ],
