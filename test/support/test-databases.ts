@@ -40,3 +40,10 @@ export async function dropDatabasesStartingWith(prefix: string): Promise<void> {
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   });
 }
+
+/** A URL naming a database that does not exist yet (the app must create it); dropped with the run. */
+export function missingDatabaseUrl(): string {
+  const template = process.env[TEMPLATE_ENV];
+  if (!template) throw new Error(`${TEMPLATE_ENV} is not set: run through the jest config (global setup)`);
+  return withDatabase(TEST_SERVER_URL, `${template}_new_${uniqueSuffix()}`);
+}

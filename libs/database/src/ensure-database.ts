@@ -26,8 +26,10 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
     const quoted = `"${target.database.replace(/"/g, '""')}"`;
     await admin.query(`CREATE DATABASE ${quoted}`);
   } catch (error) {
-    // 42P04: another replica created it first.
-    if ((error as { code?: string }).code !== '42P04') throw error;
+    // Another replica created it first: 42P04 if it had committed, 23505 (pg_database's unique
+    // name index) if both CREATE DATABASE statements ran at once.
+    const code = (error as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw error;
   } finally {
     await admin.end();
   }
