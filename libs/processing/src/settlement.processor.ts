@@ -1,19 +1,28 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { AppConfig } from '@app/config';
-import { SETTLEMENT_QUEUE, SettlementJobData } from '@app/queue';
-import { SettlementService } from './settlement.service';
+import { PaycheckMetrics, ProcessingResult } from '@app/observability';
+import { RepeatedErrorLog, SETTLEMENT_QUEUE, SettlementJobData, SettlementQueue } from '@app/queue';
+import { SettlementOutcome, SettlementService } from './settlement.service';
 
 /**
- * Lock and stall settings (README "Guarantees"): a job's lock lives 30 s and is renewed every
- * 15 s while the process is alive. A SIGKILLed worker stops renewing, so within about
- * lockDuration + stalledInterval another worker takes the job back. maxStalledCount is high
- * because a stall is a crash, not a bad job; attempts are counted in PostgreSQL instead.
+ * Lock and stall settings (README "Guarantees"). A job's lock lives 30 s and is renewed every
+ * 15 s while the process is alive, so only a dead or frozen process loses it. Another worker's
+ * stalled check (every 15 s, at most one per queue across all workers) hands the job of a
+ * SIGKILLed worker back within about lockDuration + stalledInterval, 30–45 s. Shorter values
+ * would hand jobs back sooner but risk taking them from a live worker whose event loop is
+ * briefly starved; that is harmless (the database guard), but costs a second external call.
+ * maxStalledCount is high because a stall is a crash, not a bad job; attempts are counted
+ * in PostgreSQL instead, and a job failed for stalling is re-enqueued by the recovery sweep.
  */
 export const WORKER_LOCK_DURATION_MS = 30_000;
 export const WORKER_STALLED_INTERVAL_MS = 15_000;
 export const WORKER_MAX_STALLED_COUNT = 10;
+
+/** At shutdown, how long to wait for Redis to take back finished jobs once their work is done. */
+const HAND_BACK_TIMEOUT_MS = 5000;
 
 @Processor(SETTLEMENT_QUEUE, {
   autorun: false,
@@ -21,27 +30,82 @@ export const WORKER_MAX_STALLED_COUNT = 10;
   stalledInterval: WORKER_STALLED_INTERVAL_MS,
   maxStalledCount: WORKER_MAX_STALLED_COUNT,
 })
-export class SettlementProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class SettlementProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(SettlementProcessor.name);
+  private readonly errors = new RepeatedErrorLog(this.logger, 'Settlement worker');
+  /** settle() calls in progress: the work a shutdown waits for. */
+  private readonly inHand = new Set<Promise<unknown>>();
+
   constructor(
     private readonly config: AppConfig,
     private readonly settlement: SettlementService,
+    private readonly queue: SettlementQueue,
+    // Optional so unit tests can build this without the metrics registry.
+    @Optional() private readonly metrics?: PaycheckMetrics,
   ) {
     super();
   }
 
   /** Concurrency is the worker's policy, read at start, so restarting with a new value applies it. */
   onApplicationBootstrap(): void {
+    // Redis outages, lost locks ("could not renew lock", "Missing lock for job") surface here;
+    // none of them loses work (the sweep and the database guard cover them), so they are logged.
+    this.worker.on('error', (error: Error) => this.errors.warn(error));
     this.worker.concurrency = this.config.workerConcurrency;
-    void this.worker.run();
+    this.worker.run().catch((error: Error) => this.logger.error(`Settlement worker stopped: ${error.message}`));
+  }
+
+  /**
+   * Stop fetching and let the jobs in hand finish before anything else shuts down: Nest closes
+   * the database in onApplicationShutdown, and a job needs it to commit. Hence the shutdown
+   * grace period must exceed PROCESSING_DELAY_MS.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.logger.log(`Closing the settlement worker: finishing ${this.inHand.size} jobs in hand`);
+    if (this.inHand.size === 0) {
+      // Nothing to finish. BullMQ's graceful close would wait for an unreachable Redis forever.
+      await this.worker.close(true);
+      return;
+    }
+    const closed = this.worker.close().then(() => true);
+    await Promise.allSettled([...this.inHand]);
+    // Handing the finished jobs back is a Redis write. If Redis does not take it, stop waiting:
+    // the database holds the outcome, and a job that comes back through stall detection is skipped.
+    const patienceMs = this.queue.isConnected() ? HAND_BACK_TIMEOUT_MS : 0;
+    if (await Promise.race([closed, sleep(patienceMs, false)])) return;
+    this.logger.warn('Redis did not take the finished jobs back; disconnecting (stall detection will return them)');
+    await this.worker.disconnect();
+    await Promise.race([closed, sleep(HAND_BACK_TIMEOUT_MS)]);
   }
 
   async process(job: Job<SettlementJobData>, token?: string): Promise<string> {
-    const outcome = await this.settlement.settle(job.data.transactionId);
-    if (outcome.kind === 'retry') {
-      // The backoff is computed here, by the worker, so the policy in force is the worker's.
+    const started = performance.now();
+    const settling = this.settlement.settle(job.data.transactionId, job.data.generation);
+    this.inHand.add(settling);
+    const outcome = await settling.finally(() => this.inHand.delete(settling));
+    this.observe(outcome, (performance.now() - started) / 1000, job.data.transactionId);
+    if (outcome.kind === 'retry' || outcome.kind === 'deferred') {
+      // The delay is computed here, by the worker, so the policy in force is the worker's.
+      // If the lock was lost meanwhile this throws, and the delivery that holds the job now
+      // (or the recovery sweep) carries on.
       await job.moveToDelayed(Date.now() + outcome.delayMs, token);
       throw new DelayedError();
     }
     return outcome.kind === 'skipped' ? `skipped: ${outcome.reason}` : outcome.kind;
   }
+
+  /** Attempts that reached the external call are counted and timed; deferred and skipped ones are not. */
+  private observe(outcome: SettlementOutcome, seconds: number, transactionId: string): void {
+    const result = PROCESSING_RESULT_OF[outcome.kind];
+    if (result) this.metrics?.transactionProcessed(result, seconds);
+    if (outcome.kind === 'skipped') {
+      this.logger.log({ msg: `Transaction ${transactionId} skipped: ${outcome.reason}`, transaction_id: transactionId, outcome: 'skipped', reason: outcome.reason });
+    }
+  }
 }
+
+const PROCESSING_RESULT_OF: Partial<Record<SettlementOutcome['kind'], ProcessingResult>> = {
+  processed: 'processed',
+  failed: 'failed',
+  retry: 'retried',
+};

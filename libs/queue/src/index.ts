@@ -1,4 +1,5 @@
 export { QueueModule } from './queue.module';
 export { redisConnectionOptions } from './redis-connection-options';
+export { RepeatedErrorLog } from './repeated-error-log';
 export { SETTLE_JOB, SETTLEMENT_QUEUE, SettlementJobData, settlementJobId, transactionIdFromJobId } from './settlement-job';
-export { SettlementQueue } from './settlement-queue';
+export { SettlementJobStatus, SettlementQueue } from './settlement-queue';

@@ -4,6 +4,12 @@ export const SETTLE_JOB = 'settle';
 
 export interface SettlementJobData {
   transactionId: string;
+  /**
+   * The row's enqueue_generation when this job was added. A job from an older generation has
+   * been superseded (manual retry, recovery sweep) and is skipped. Absent in jobs queued by
+   * builds that did not record it; those are not checked.
+   */
+  generation?: number;
 }
 
 /**

@@ -1,13 +1,22 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { RepeatedErrorLog } from './repeated-error-log';
 import { SETTLE_JOB, SETTLEMENT_QUEUE, SettlementJobData, settlementJobId } from './settlement-job';
 
-/** How long intake waits for Redis before leaving the work to the recovery sweep. */
-const ENQUEUE_TIMEOUT_MS = 1000;
+/**
+ * How long intake waits for a Redis that is connected but does not answer. Keeps the 202 well
+ * under 500 ms; the add itself carries on and usually lands, and the sweep covers it if not.
+ */
+const ENQUEUE_TIMEOUT_MS = 250;
 
-interface ConnectionStatus {
+/** Whether Redis holds a job that will still run, one that ran, or nothing. */
+export type SettlementJobStatus = 'live' | 'finished' | 'missing';
+
+/** The parts of the ioredis client behind BullMQ's adapter that we watch. */
+interface WatchedClient {
   status: string;
+  on(event: 'ready' | 'close', listener: () => void): unknown;
 }
 
 /**
@@ -18,20 +27,33 @@ interface ConnectionStatus {
 @Injectable()
 export class SettlementQueue implements OnModuleInit {
   private readonly logger = new Logger(SettlementQueue.name);
-  private connection?: ConnectionStatus;
+  private readonly errors = new RepeatedErrorLog(this.logger, 'Redis unavailable to the settlement queue');
+  private client?: WatchedClient;
+  private readonly readyListeners: Array<() => void> = [];
+  private lostConnection = false;
 
-  constructor(@InjectQueue(SETTLEMENT_QUEUE) readonly queue: Queue<SettlementJobData>) {}
+  constructor(@InjectQueue(SETTLEMENT_QUEUE) readonly queue: Queue<SettlementJobData>) {
+    // Attached at once: without a listener every reconnect attempt prints a stack trace to stderr.
+    this.queue.on('error', (error: Error) => this.errors.warn(error));
+  }
 
   onModuleInit(): void {
-    // Kept to answer "is Redis reachable right now?" without a round trip.
+    // Resolves once Redis first answers (possibly long after boot); kept to answer "is Redis
+    // reachable right now?" without a round trip.
     void Promise.resolve(this.queue.getBackend().client).then(
-      (client) => (this.connection = client as unknown as ConnectionStatus),
+      (client) => this.watch(client as unknown as WatchedClient),
       () => undefined,
     );
   }
 
   isConnected(): boolean {
-    return this.connection?.status === 'ready';
+    return this.client?.status === 'ready';
+  }
+
+  /** Calls `listener` whenever the connection becomes ready: at boot and after every outage. */
+  onReady(listener: () => void): void {
+    this.readyListeners.push(listener);
+    if (this.isConnected()) setImmediate(listener);
   }
 
   /** Resolves true when the job is in Redis, false when it was left to the recovery sweep. */
@@ -41,7 +63,7 @@ export class SettlementQueue implements OnModuleInit {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.queue.add(SETTLE_JOB, { transactionId }, { jobId }),
+        this.queue.add(SETTLE_JOB, { transactionId, generation }, { jobId }),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error('enqueue timed out')), ENQUEUE_TIMEOUT_MS);
         }),
@@ -53,5 +75,29 @@ export class SettlementQueue implements OnModuleInit {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * One O(1) read of the job's hash (a state lookup would scan the wait list, which is
+   * O(backlog) per call). A job that exists and has not finished is waiting, delayed or
+   * active, and will run: stalled active jobs are BullMQ's to hand back, not the sweep's.
+   */
+  async jobStatus(transactionId: string, generation: number): Promise<SettlementJobStatus> {
+    const job = await this.queue.getJob(settlementJobId(transactionId, generation));
+    if (!job) return 'missing';
+    return job.finishedOn ? 'finished' : 'live';
+  }
+
+  private watch(client: WatchedClient): void {
+    this.client = client;
+    client.on('close', () => (this.lostConnection = true));
+    client.on('ready', () => this.announceReady());
+    if (client.status === 'ready') this.announceReady();
+  }
+
+  private announceReady(): void {
+    if (this.lostConnection) this.logger.log('Redis connection restored');
+    this.lostConnection = false;
+    for (const listener of this.readyListeners) listener();
   }
 }

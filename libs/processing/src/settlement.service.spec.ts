@@ -1,0 +1,124 @@
+import { Logger } from '@nestjs/common';
+import { AppConfig, loadConfig } from '@app/config';
+import { LedgerService } from '@app/ledger';
+import { Transaction, TransactionsService } from '@app/transactions';
+import { SettlementGateway } from './settlement-gateway';
+import { STORAGE_RETRY_DELAY_MS, SettlementService } from './settlement.service';
+
+function row(overrides: Partial<Transaction> = {}): Transaction {
+  return Object.assign(new Transaction(), {
+    id: '7',
+    transactionId: 'txn_1',
+    sourceAccount: 'a',
+    destinationAccount: 'b',
+    amount: '25.00',
+    currency: 'INR',
+    status: 'PROCESSING',
+    attempts: 0,
+    lastError: null,
+    enqueueGeneration: 0,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+    processedAt: null,
+    ...overrides,
+  });
+}
+
+function setup(options: { env?: Record<string, string>; current?: Transaction | null; gateway?: SettlementGateway['settle'] } = {}) {
+  const config: AppConfig = loadConfig({ PROCESSING_MAX_ATTEMPTS: '3', PROCESSING_BACKOFF_MS: '1000', ...options.env });
+  const current = options.current === undefined ? row() : options.current;
+  const transactions = {
+    findByTransactionId: jest.fn(async () => current),
+    completeProcessing: jest.fn(async (_id: string, alongside: (m: unknown, t: Transaction) => Promise<void>) => {
+      await alongside({}, current as Transaction);
+      return current;
+    }),
+    recordFailedAttempt: jest.fn(async (_id: string, error: string, max: number) => {
+      const attempts = (current as Transaction).attempts + 1;
+      return row({ attempts, lastError: error, status: attempts >= max ? 'FAILED' : 'PROCESSING' });
+    }),
+  };
+  const ledger = { post: jest.fn(async () => undefined) };
+  const gateway = { settle: jest.fn(options.gateway ?? (async () => undefined)) };
+  const service = new SettlementService(
+    config,
+    transactions as unknown as TransactionsService,
+    ledger as unknown as LedgerService,
+    gateway,
+  );
+  return { service, transactions, ledger, gateway };
+}
+
+const unavailable = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+
+describe('SettlementService', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('posts both legs once the external call succeeds', async () => {
+    const { service, ledger, gateway } = setup();
+    await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'processed', attempt: 1 });
+    expect(gateway.settle).toHaveBeenCalledWith(expect.objectContaining({ transactionId: 'txn_1', amount: '25.00', attempt: 1 }));
+    expect(ledger.post).toHaveBeenCalledWith({}, expect.objectContaining({ transactionRef: '7', debitAccount: 'a', creditAccount: 'b', amount: '25.00' }));
+  });
+
+  it('counts a failed call and asks for a retry after the backoff for that attempt', async () => {
+    const { service, ledger } = setup({ current: row({ attempts: 1 }), gateway: async () => Promise.reject(new Error('provider timeout')) });
+    await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'retry', attempt: 2, delayMs: 2000, error: 'provider timeout' });
+    expect(ledger.post).not.toHaveBeenCalled();
+  });
+
+  it('marks the transaction FAILED on the last allowed attempt and posts nothing', async () => {
+    const { service, transactions, ledger } = setup({ current: row({ attempts: 2 }), gateway: async () => Promise.reject(new Error('declined')) });
+    await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'failed', attempt: 3, error: 'declined' });
+    expect(transactions.recordFailedAttempt).toHaveBeenCalledWith('txn_1', 'declined', 3);
+    expect(ledger.post).not.toHaveBeenCalled();
+  });
+
+  it('applies its own max attempts and backoff, whoever enqueued the job', async () => {
+    const { service } = setup({ env: { PROCESSING_MAX_ATTEMPTS: '10', PROCESSING_BACKOFF_MS: '50' }, current: row({ attempts: 2 }), gateway: async () => Promise.reject(new Error('x')) });
+    await expect(service.settle('txn_1', 0)).resolves.toMatchObject({ kind: 'retry', delayMs: 200 });
+  });
+
+  it('does not call the provider for a transaction that is already PROCESSED', async () => {
+    const { service, gateway } = setup({ current: row({ status: 'PROCESSED' }) });
+    await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'skipped', reason: 'already PROCESSED' });
+    expect(gateway.settle).not.toHaveBeenCalled();
+  });
+
+  it('skips a job from an older enqueue generation, which a newer job supersedes', async () => {
+    const { service, gateway } = setup({ current: row({ enqueueGeneration: 2 }) });
+    await expect(service.settle('txn_1', 1)).resolves.toMatchObject({ kind: 'skipped', reason: 'superseded by a newer enqueue' });
+    expect(gateway.settle).not.toHaveBeenCalled();
+  });
+
+  it('runs a job that carries no generation (queued by an older build)', async () => {
+    const { service } = setup({ current: row({ enqueueGeneration: 2 }) });
+    await expect(service.settle('txn_1')).resolves.toMatchObject({ kind: 'processed' });
+  });
+
+  it('reports a concurrent settlement as skipped when the guarded transition finds nothing to do', async () => {
+    const { service, transactions } = setup();
+    transactions.completeProcessing.mockResolvedValueOnce(null);
+    await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'skipped', reason: 'settled concurrently by another delivery' });
+  });
+
+  it('defers without counting an attempt when PostgreSQL is unreachable', async () => {
+    const { service, transactions, gateway } = setup();
+    transactions.findByTransactionId.mockRejectedValueOnce(unavailable());
+    await expect(service.settle('txn_1', 0)).resolves.toMatchObject({ kind: 'deferred', delayMs: STORAGE_RETRY_DELAY_MS });
+    expect(gateway.settle).not.toHaveBeenCalled();
+    expect(transactions.recordFailedAttempt).not.toHaveBeenCalled();
+  });
+
+  it('defers when PostgreSQL goes away between the call and the commit', async () => {
+    const { service, transactions } = setup();
+    transactions.completeProcessing.mockRejectedValueOnce(unavailable());
+    await expect(service.settle('txn_1', 0)).resolves.toMatchObject({ kind: 'deferred' });
+  });
+
+  it('lets an unexpected error through, so the job fails visibly', async () => {
+    const { service, transactions } = setup();
+    transactions.completeProcessing.mockRejectedValueOnce(new Error('duplicate key value violates unique constraint'));
+    await expect(service.settle('txn_1', 0)).rejects.toThrow('duplicate key');
+  });
+});
