@@ -62,9 +62,12 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.logger.log(`Closing the settlement worker: finishing ${this.inHand.size} jobs in hand`);
-    if (this.inHand.size === 0) {
-      // Nothing to finish. BullMQ's graceful close would wait for an unreachable Redis forever.
+    if (this.inHand.size === 0 || !this.queue.isConnected()) {
+      // Nothing to hand back, or no Redis to hand it to. BullMQ's graceful close would wait for an
+      // unreachable Redis forever (ioredis never ends a reconnecting client), and a later
+      // close(true) returns that same promise. The work in hand still finishes in PostgreSQL.
       await this.worker.close(true);
+      await Promise.allSettled([...this.inHand]);
       return;
     }
     const closed = this.worker.close().then(() => true);
