@@ -1,0 +1,138 @@
+'use strict';
+// npm run bench [-- --only intake,capacity,hot,scale] [--profile] [--duration 10] [--rounds 3] [--source dir] ...
+// Builds the service, runs each scenario against its own database (paycheck_bench, re-created)
+// and queue prefixes (paycheck-bench-*), prints figures, and kills every child it started.
+const os = require('node:os');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+const { execFileSync } = require('node:child_process');
+const { ROOT, buildService } = require('./lib/build');
+const children = require('./lib/children');
+const stores = require('./lib/stores');
+
+const SCENARIOS = ['intake', 'capacity', 'hot', 'scale'];
+/** Run only when named in --only: evidence for changes, not part of the standard report. */
+const EXTRA_SCENARIOS = ['batching'];
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string', default: SCENARIOS.join(',') },
+    source: { type: 'string', default: ROOT },
+    profile: { type: 'boolean', default: false },
+    connections: { type: 'string', default: '50' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
+    'capacity-jobs': { type: 'string', default: '10000' },
+    observe: { type: 'string', default: '60' },
+    'hot-payments': { type: 'string', default: '3000' },
+    'scale-jobs': { type: 'string', default: '8000' },
+    // 50: the workers are the bottleneck; 1000: the machine is (PostgreSQL, Redis and the workers share 2 cores).
+    'scale-concurrency': { type: 'string', default: '50,1000' },
+    'scale-delay': { type: 'string', default: '200' },
+  },
+});
+
+const opts = {
+  profile: args.profile,
+  connections: Number(args.connections),
+  duration: Number(args.duration),
+  warmup: Number(args.warmup),
+  rounds: Number(args.rounds),
+  capacityJobs: Number(args['capacity-jobs']),
+  observeSec: Number(args.observe),
+  hotPayments: Number(args['hot-payments']),
+  scaleJobs: Number(args['scale-jobs']),
+  scaleConcurrencies: args['scale-concurrency'].split(',').map(Number),
+  scaleDelayMs: Number(args['scale-delay']),
+};
+const only = args.only.split(',').map((s) => s.trim()).filter(Boolean);
+for (const name of only) {
+  if (![...SCENARIOS, ...EXTRA_SCENARIOS].includes(name)) {
+    throw new Error(`--only: unknown scenario "${name}" (${[...SCENARIOS, ...EXTRA_SCENARIOS].join(', ')})`);
+  }
+}
+
+function log(message) {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function versionOf(command, args) {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function describeSource(source) {
+  const rev = versionOf('git', ['-C', source, 'rev-parse', '--short', 'HEAD']);
+  if (rev === 'unknown') return source;
+  const dirty = versionOf('git', ['-C', source, 'status', '--porcelain', '--untracked-files=no', '--', 'apps', 'libs']) !== '';
+  return `${source} at ${rev}${dirty ? ' plus uncommitted changes' : ''}`;
+}
+
+async function machine(ctx) {
+  const { rows } = await ctx.pool.query('SHOW server_version');
+  const redisInfo = await ctx.redis.info('server');
+  return [
+    `Machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
+    `Node ${process.version}, PostgreSQL ${rows[0].server_version}, Redis ${(/redis_version:(\S+)/.exec(redisInfo) || [])[1]}`,
+    `Load average at start: ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}; service built from ${describeSource(ctx.build.source)}`,
+  ].join('\n');
+}
+
+async function main() {
+  const started = Date.now();
+  const source = path.resolve(args.source);
+  log(`building the service from ${source} (tsc, as nest build)`);
+  const build = buildService(source);
+  const ctx = {
+    root: ROOT,
+    build,
+    logDir: path.join(ROOT, 'bench', '.build', 'logs'),
+    opts,
+    log,
+    prefixes: [],
+    pool: undefined,
+    redis: stores.redisClient(),
+  };
+  require('node:fs').rmSync(ctx.logDir, { recursive: true, force: true });
+  const removed = await stores.deleteKeys(ctx.redis, `${stores.PREFIX_ROOT}-*`);
+  if (removed > 0) log(`removed ${removed} Redis keys left by an earlier run`);
+  await stores.dropBenchDatabase();
+
+  const reports = [];
+  try {
+    // The first service to boot creates and migrates paycheck_bench.
+    const { startService } = require('./lib/service');
+    const migrator = await startService(ctx, { name: 'migrate', role: 'api', prefix: stores.newPrefix('migrate') });
+    await children.stop(migrator);
+    ctx.pool = stores.benchPool();
+    reports.push(await machine(ctx));
+
+    for (const name of only) {
+      const fn = require(`./scenarios/${name}`)[name];
+      log(`scenario ${name}`);
+      const result = await fn(ctx);
+      reports.push(result.text);
+      process.stdout.write(`\n${result.text}\n`);
+    }
+  } finally {
+    children.killAllNow();
+    if (ctx.pool) await ctx.pool.end();
+    for (const prefix of ctx.prefixes) await stores.deleteKeys(ctx.redis, `${prefix}:*`).catch(() => undefined);
+    await stores.deleteKeys(ctx.redis, `${stores.PREFIX_ROOT}-*`).catch(() => undefined);
+    ctx.redis.disconnect();
+  }
+  process.stdout.write(`\n${reports[0]}\nTotal bench time: ${((Date.now() - started) / 1000).toFixed(0)} s; child logs in ${ctx.logDir}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    log(`failed: ${error.stack || error.message}`);
+    children.killAllNow();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,71 @@
+'use strict';
+// Hot account: payments into one merchant account, end to end through the API and one worker.
+// Measures the time from the first webhook sent to the last transaction PROCESSED (posted).
+const children = require('../lib/children');
+const { problemsIn } = require('../lib/log-scan');
+const { sendWebhooks } = require('../lib/seed');
+const { startService } = require('../lib/service');
+const stores = require('../lib/stores');
+const { fmt, table } = require('../lib/table');
+
+const CONCURRENCY = 1000;
+const DELAY_MS = 5000;
+const MERCHANT = 'merchant_hot';
+
+async function hot(ctx) {
+  const n = ctx.opts.hotPayments;
+  await stores.truncateAll(ctx.pool);
+  const prefix = stores.newPrefix('hot');
+  ctx.prefixes.push(prefix);
+  const env = { DB_MIGRATIONS_RUN: 'false' };
+  const api = await startService(ctx, { name: 'hot-api', role: 'api', prefix, env });
+  const worker = await startService(ctx, {
+    name: 'hot-worker',
+    role: 'worker',
+    prefix,
+    env: { ...env, WORKER_CONCURRENCY: String(CONCURRENCY), PROCESSING_DELAY_MS: String(DELAY_MS) },
+  });
+  try {
+    ctx.log(`hot: ${n} webhooks into ${MERCHANT}, worker concurrency ${CONCURRENCY}, delay ${DELAY_MS} ms`);
+    const t0 = Date.now();
+    const sending = sendWebhooks(api.url, 'hot', n, MERCHANT);
+    const progress = [];
+    let state = await stores.processedCount(ctx.pool, MERCHANT);
+    let nextMark = 5000;
+    while (state.processed + state.failed < n && Date.now() - t0 < 120_000) {
+      await children.sleep(200);
+      state = await stores.processedCount(ctx.pool, MERCHANT);
+      if (Date.now() - t0 >= nextMark) {
+        progress.push([fmt.s(nextMark), fmt.int(state.total), fmt.int(state.processed)]);
+        nextMark += 5000;
+      }
+    }
+    const intake = await sending;
+    const intakeMs = Date.now() - t0 > 0 ? intake.durationSec * 1000 : 0;
+    const doneMs = state.last_processed_ms - t0;
+    const { rows } = await ctx.pool.query(
+      `SELECT count(*)::int AS postings, coalesce(sum(amount) FILTER (WHERE account_id = $1), 0)::text AS credited,
+              (SELECT coalesce(sum(amount), 0)::text FROM transactions WHERE destination_account = $1 AND status = 'PROCESSED') AS expected
+         FROM ledger_postings`,
+      [MERCHANT],
+    );
+    const ledger = rows[0];
+    const problems = problemsIn(worker.logFile);
+    const allPosted = state.processed === n && ledger.postings === 2 * n && ledger.credited === ledger.expected;
+    const text = [
+      `Hot account: ${fmt.int(n)} payments into one merchant account; one worker, WORKER_CONCURRENCY=${CONCURRENCY}, PROCESSING_DELAY_MS=${DELAY_MS}`,
+      table(['since first webhook', 'accepted', 'PROCESSED'], progress),
+      `intake: ${fmt.int(n)} webhooks accepted in ${fmt.s(intakeMs)} (${fmt.int(intake.ackPerSec)} ack/s, p99 ${fmt.ms(intake.p99)}, errors ${intake.errors})`,
+      `all ${fmt.int(state.processed)} PROCESSED ${fmt.s(doneMs)} after the first webhook (target 25 s, ideal 15 s: ${Math.ceil(n / CONCURRENCY)} waves of ${DELAY_MS / 1000} s)`,
+      `ledger: ${fmt.int(ledger.postings)} postings, ${MERCHANT} credited ${ledger.credited} (sum of its processed transactions ${ledger.expected}); failed ${state.failed}`,
+      `worker warnings/errors: ${problems.total} (${problems.summary})`,
+      `verdict: ${allPosted && doneMs <= 25_000 ? 'met' : 'NOT met'}${allPosted ? '' : ' (not every payment was posted exactly once)'}`,
+    ].join('\n');
+    return { text, figures: { n, doneMs, intakeMs, allPosted } };
+  } finally {
+    await children.kill(api);
+    await children.kill(worker);
+  }
+}
+
+module.exports = { hot };

@@ -1,0 +1,169 @@
+'use strict';
+// Intake: the floor and the service, alternately, under the same closed-loop load of new
+// webhooks; then redeliveries to the service; optionally a CPU profile of the service.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { Queue } = require('bullmq');
+const children = require('../lib/children');
+const census = require('../lib/cpu-census');
+const { fire, newBodies, redeliveries } = require('../lib/load');
+const { SETTLEMENT_QUEUE, settlementJobId } = require('../lib/queue-contract');
+const { startFloor, startService } = require('../lib/service');
+const stores = require('../lib/stores');
+const { fmt, median, table } = require('../lib/table');
+const { summarise: summariseProfile } = require('../cpuprofile-summary');
+
+/** One measured run plus what it cost per ack: CPU by component, PostgreSQL commits, Redis calls. */
+async function measured(ctx, child, bodies, seconds) {
+  const [pgBefore, redisBefore] = [await stores.pgCounters(ctx.pool), await stores.redisCommandStats(ctx.redis)];
+  const cpuBefore = census.snapshot();
+  const run = await fire(child.url, bodies, { connections: ctx.opts.connections, duration: seconds });
+  const cpu = census.delta(cpuBefore, census.snapshot(), { server: child.pid });
+  await children.sleep(1500); // PostgreSQL backends publish their statistics about once a second
+  const pg = await stores.pgCounters(ctx.pool);
+  const redis = stores.commandStatsDelta(redisBefore, await stores.redisCommandStats(ctx.redis));
+  delete redis.info; // our own probes
+  const redisCalls = Object.values(redis).reduce((sum, { calls }) => sum + calls, 0);
+  const ok = Math.max(run.ok, 1);
+  const perAck = (label) => (1000 * (cpu.groups[label] || 0)) / ok;
+  return {
+    ...run,
+    load1: os.loadavg()[0],
+    cpuMsPerAck: perAck('server'),
+    pgCpuMsPerAck: perAck('postgres'),
+    redisCpuMsPerAck: perAck('redis'),
+    loadgenCpuMsPerAck: perAck('load generator'),
+    otherCpuSec: cpu.groups.other || 0,
+    pgCommitsPerAck: (pg.commits - pgBefore.commits) / ok,
+    redisCallsPerAck: redisCalls / ok,
+    redisTop: Object.entries(redis)
+      .sort((a, b) => b[1].calls - a[1].calls)
+      .slice(0, 4)
+      .map(([cmd, { calls, usec }]) => `${cmd}×${(calls / ok).toFixed(2)} (${(usec / calls).toFixed(0)} µs)`)
+      .join(', '),
+  };
+}
+
+async function jobOptionsOf(prefix, jobId) {
+  const queue = new Queue(SETTLEMENT_QUEUE, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+  try {
+    const job = await queue.getJob(jobId);
+    if (!job) return undefined;
+    const { jobId: _id, ...opts } = job.opts;
+    return JSON.stringify({ name: job.name, dataFields: Object.keys(job.data).sort(), opts });
+  } finally {
+    await queue.close();
+  }
+}
+
+async function profileService(ctx, prefix) {
+  const dir = path.join(ctx.logDir, 'profiles');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const service = await startService(ctx, {
+    name: 'intake-api-profiled',
+    role: 'api',
+    prefix,
+    nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  });
+  await fire(service.url, newBodies('prof_warm'), { connections: ctx.opts.connections, duration: ctx.opts.warmup });
+  const run = await fire(service.url, newBodies('prof'), { connections: ctx.opts.connections, duration: ctx.opts.duration });
+  await children.stop(service, 15000);
+  const file = fs.readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) return `no profile was written (see ${service.logFile})`;
+  const summary = summariseProfile(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')), 25);
+  return `profiled run: ${fmt.int(run.ackPerSec)} ack/s (profiler overhead included); ${path.join(dir, file)}\n${summary}`;
+}
+
+async function intake(ctx) {
+  const { opts } = ctx;
+  await stores.truncateAll(ctx.pool);
+  const prefixes = { service: stores.newPrefix('svc'), floor: stores.newPrefix('floor') };
+  ctx.prefixes.push(...Object.values(prefixes));
+  const service = await startService(ctx, { name: 'intake-api', role: 'api', prefix: prefixes.service });
+  const floor = await startFloor(ctx, { prefix: prefixes.floor });
+  const sides = {
+    floor: { child: floor, bodies: newBodies('floor_new'), runs: [] },
+    service: { child: service, bodies: newBodies('svc_new'), runs: [] },
+  };
+
+  ctx.log(`intake: warm-up ${opts.warmup} s each, then ${opts.rounds} × (floor, service) × ${opts.duration} s at ${opts.connections} connections`);
+  for (const side of Object.values(sides)) await fire(side.child.url, side.bodies, { connections: opts.connections, duration: opts.warmup });
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const [name, side] of Object.entries(sides)) {
+      const run = await measured(ctx, side.child, side.bodies, opts.duration);
+      side.runs.push(run);
+      ctx.log(`  ${name} #${round}: ${fmt.int(run.ackPerSec)} ack/s, p99 ${fmt.ms(run.p99)}, errors ${run.errors}, load ${run.load1.toFixed(2)}`);
+    }
+  }
+  const duplicates = await measured(ctx, service, redeliveries('svc_new', 2000), opts.duration);
+  ctx.log(`  service duplicates: ${fmt.int(duplicates.ackPerSec)} ack/s, p99 ${fmt.ms(duplicates.p99)}`);
+
+  const floorOpts = await jobOptionsOf(prefixes.floor, settlementJobId('floor_new_1', 0));
+  const serviceOpts = await jobOptionsOf(prefixes.service, settlementJobId('svc_new_1', 0));
+  const sameJobOptions = floorOpts !== undefined && floorOpts === serviceOpts;
+
+  const floorMedian = median(sides.floor.runs.map((r) => r.ackPerSec));
+  const row = (label, r, ratioTo) => [
+    label,
+    fmt.int(r.ackPerSec),
+    fmt.ms(r.p50),
+    fmt.ms(r.p99),
+    fmt.ms(r.max),
+    r.errors,
+    ratioTo ? fmt.ratio(r.ackPerSec / ratioTo) : '',
+    r.cpuMsPerAck.toFixed(3),
+    r.pgCpuMsPerAck.toFixed(3),
+    r.redisCpuMsPerAck.toFixed(3),
+    r.loadgenCpuMsPerAck.toFixed(3),
+    `${r.otherCpuSec.toFixed(1)} s`,
+  ];
+  const medianOf = (runs, key) => median(runs.map((r) => r[key]));
+  const medianRun = (runs) => ({
+    ackPerSec: medianOf(runs, 'ackPerSec'),
+    p50: medianOf(runs, 'p50'),
+    p99: medianOf(runs, 'p99'),
+    max: Math.max(...runs.map((r) => r.max)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    cpuMsPerAck: medianOf(runs, 'cpuMsPerAck'),
+    pgCpuMsPerAck: medianOf(runs, 'pgCpuMsPerAck'),
+    redisCpuMsPerAck: medianOf(runs, 'redisCpuMsPerAck'),
+    loadgenCpuMsPerAck: medianOf(runs, 'loadgenCpuMsPerAck'),
+    otherCpuSec: medianOf(runs, 'otherCpuSec'),
+    pgCommitsPerAck: medianOf(runs, 'pgCommitsPerAck'),
+    redisCallsPerAck: medianOf(runs, 'redisCallsPerAck'),
+  });
+  const rows = [];
+  for (let i = 0; i < opts.rounds; i++) {
+    rows.push(row(`floor #${i + 1}`, sides.floor.runs[i], floorMedian));
+    rows.push(row(`service #${i + 1}`, sides.service.runs[i], floorMedian));
+  }
+  const floorMed = medianRun(sides.floor.runs);
+  const serviceMed = medianRun(sides.service.runs);
+  rows.push(row('floor (median)', floorMed, floorMedian));
+  rows.push(row('service (median)', serviceMed, floorMedian));
+  rows.push(row('service, duplicates', duplicates, serviceMed.ackPerSec));
+
+  let text = [
+    `Intake: ${opts.connections} connections, ${opts.duration} s per run, new transaction per request (duplicates: redeliveries of 2,000 accepted ones)`,
+    table(['run', 'ack/s', 'p50', 'p99', 'max', 'errors', 'ratio', 'CPU ms/ack: server', 'PostgreSQL', 'Redis', 'load gen', 'other procs'], rows),
+    'ratio: to the floor median (duplicates: to the service median for new transactions). CPU: user+system time per',
+    'acknowledged webhook from /proc, by process; "other procs" is CPU used meanwhile by processes outside the bench (noise).',
+    `PostgreSQL commits per ack: floor ${floorMed.pgCommitsPerAck.toFixed(2)}, service ${serviceMed.pgCommitsPerAck.toFixed(2)}, duplicates ${duplicates.pgCommitsPerAck.toFixed(2)}.`,
+    `Redis calls per ack: floor ${floorMed.redisCallsPerAck.toFixed(2)} (${sides.floor.runs.at(-1).redisTop}); service ${serviceMed.redisCallsPerAck.toFixed(2)} (${sides.service.runs.at(-1).redisTop}); duplicates ${duplicates.redisCallsPerAck.toFixed(2)}.`,
+    `Same BullMQ job name, data fields and options on both sides: ${sameJobOptions ? 'yes' : `NO (floor ${floorOpts}, service ${serviceOpts})`}`,
+  ].join('\n');
+
+  await children.stop(service);
+  await children.stop(floor);
+  if (opts.profile) {
+    ctx.log('intake: profiling the service (--cpu-prof)');
+    text += `\n\nCPU profile of the service under the same load:\n${await profileService(ctx, prefixes.service)}`;
+  }
+  return {
+    text,
+    figures: { floor: floorMed, service: serviceMed, duplicates, ratio: serviceMed.ackPerSec / floorMedian, sameJobOptions },
+  };
+}
+
+module.exports = { intake };
