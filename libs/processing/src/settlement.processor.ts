@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { PaycheckMetrics, ProcessingResult } from '@app/observability';
 import { RepeatedErrorLog, SETTLEMENT_QUEUE, SettlementJobData, SettlementQueue } from '@app/queue';
+import { JobsInHand } from './jobs-in-hand';
 import { SettlementOutcome, SettlementService } from './settlement.service';
 
 /**
@@ -21,8 +21,8 @@ export const WORKER_LOCK_DURATION_MS = 30_000;
 export const WORKER_STALLED_INTERVAL_MS = 15_000;
 export const WORKER_MAX_STALLED_COUNT = 10;
 
-/** At shutdown, how long to wait for Redis to take back finished jobs once their work is done. */
-const HAND_BACK_TIMEOUT_MS = 5000;
+/** At shutdown, how long to wait for Redis to record the end of jobs whose work is done. */
+const REPORT_PATIENCE_MS = 5000;
 
 @Processor(SETTLEMENT_QUEUE, {
   autorun: false,
@@ -33,8 +33,7 @@ const HAND_BACK_TIMEOUT_MS = 5000;
 export class SettlementProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SettlementProcessor.name);
   private readonly errors = new RepeatedErrorLog(this.logger, 'Settlement worker');
-  /** settle() calls in progress: the work a shutdown waits for. */
-  private readonly inHand = new Set<Promise<unknown>>();
+  private readonly inHand = new JobsInHand();
 
   constructor(
     private readonly config: AppConfig,
@@ -51,6 +50,8 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
     // Redis outages, lost locks ("could not renew lock", "Missing lock for job") surface here;
     // none of them loses work (the sweep and the database guard cover them), so they are logged.
     this.worker.on('error', (error: Error) => this.errors.warn(error));
+    this.worker.on('completed', (job: Job) => this.inHand.reported(job.token));
+    this.worker.on('failed', (job: Job | undefined) => this.inHand.reported(job?.token));
     this.worker.concurrency = this.config.workerConcurrency;
     this.worker.run().catch((error: Error) => this.logger.error(`Settlement worker stopped: ${error.message}`));
   }
@@ -58,40 +59,28 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
   /**
    * Stop fetching and let the jobs in hand finish before anything else shuts down: Nest closes
    * the database in onApplicationShutdown, and a job needs it to commit. Hence the shutdown
-   * grace period must exceed PROCESSING_DELAY_MS.
+   * grace period must exceed PROCESSING_DELAY_MS. BullMQ's graceful close() is not used: it
+   * waits for Redis, and an unreachable one never answers (ioredis never ends a reconnecting
+   * client), while @nestjs/bullmq's own close() would later get that same pending promise. A job
+   * whose end Redis did not record comes back through stall detection and is skipped.
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.logger.log(`Closing the settlement worker: finishing ${this.inHand.size} jobs in hand`);
-    if (this.inHand.size === 0 || !this.queue.isConnected()) {
-      // Nothing to hand back, or no Redis to hand it to. BullMQ's graceful close would wait for an
-      // unreachable Redis forever (ioredis never ends a reconnecting client), and a later
-      // close(true) returns that same promise. The work in hand still finishes in PostgreSQL.
-      await this.worker.close(true);
-      await Promise.allSettled([...this.inHand]);
-      return;
-    }
-    const closed = this.worker.close().then(() => true);
-    await Promise.allSettled([...this.inHand]);
-    // Handing the finished jobs back is a Redis write. If Redis does not take it, stop waiting:
-    // the database holds the outcome, and a job that comes back through stall detection is skipped.
-    const patienceMs = this.queue.isConnected() ? HAND_BACK_TIMEOUT_MS : 0;
-    if (await Promise.race([closed, sleep(patienceMs, false)])) return;
-    this.logger.warn('Redis did not take the finished jobs back; disconnecting (stall detection will return them)');
-    await this.worker.disconnect();
-    await Promise.race([closed, sleep(HAND_BACK_TIMEOUT_MS)]);
+    await this.worker.pause(true); // stops fetching at once; the jobs in hand go on
+    await this.inHand.drain(this.queue.isConnected() ? REPORT_PATIENCE_MS : 0);
+    await this.worker.close(true);
   }
 
   async process(job: Job<SettlementJobData>, token?: string): Promise<string> {
     const started = performance.now();
-    const settling = this.settlement.settle(job.data.transactionId, job.data.generation);
-    this.inHand.add(settling);
-    const outcome = await settling.finally(() => this.inHand.delete(settling));
+    const outcome = await this.inHand.track(token, this.settlement.settle(job.data.transactionId, job.data.generation));
     this.observe(outcome, (performance.now() - started) / 1000, job.data.transactionId);
     if (outcome.kind === 'retry' || outcome.kind === 'deferred') {
       // The delay is computed here, by the worker, so the policy in force is the worker's.
       // If the lock was lost meanwhile this throws, and the delivery that holds the job now
       // (or the recovery sweep) carries on.
       await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+      this.inHand.reported(token);
       throw new DelayedError();
     }
     return outcome.kind === 'skipped' ? `skipped: ${outcome.reason}` : outcome.kind;

@@ -1,0 +1,213 @@
+import { Injectable } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import { Pool } from 'pg';
+import { RecoverySweep, SETTLEMENT_GATEWAY, SettlementGateway, SettlementProcessor, SettlementRequest } from '@app/processing';
+import { SETTLEMENT_QUEUE, redisConnectionOptions, settlementJobId } from '@app/queue';
+import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
+import { createTestDatabase } from '../support/test-databases';
+
+/** Nothing listens on port 1: a Redis that is down. */
+const CLOSED_REDIS_URL = 'redis://127.0.0.1:1';
+
+/** A provider that can hold calls until the test releases them. */
+@Injectable()
+class HeldGateway implements SettlementGateway {
+  readonly calls: SettlementRequest[] = [];
+  private gate?: { opened: Promise<void>; open: () => void };
+
+  hold(): void {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    this.gate = { opened, open };
+  }
+
+  release(): void {
+    this.gate?.open();
+    this.gate = undefined;
+  }
+
+  callsFor(transactionId: string): number {
+    return this.calls.filter((call) => call.transactionId === transactionId).length;
+  }
+
+  async settle(request: SettlementRequest): Promise<void> {
+    this.calls.push(request);
+    if (this.gate) await this.gate.opened;
+  }
+}
+
+function webhook(id: string) {
+  return { transaction_id: id, source_account: `src_${id}`, destination_account: `dst_${id}`, amount: 12.34, currency: 'INR' };
+}
+
+interface Row {
+  status: string;
+  attempts: number;
+  enqueue_generation: number;
+  postings: number;
+}
+
+describe('recovery', () => {
+  let databaseUrl: string;
+  let prefix: string;
+  let db: Pool;
+  const apps: TestApp[] = [];
+  const gateways = new Map<TestApp, HeldGateway>();
+
+  const start = async (env: Record<string, string>) => {
+    const app = await startTestApp(
+      { DATABASE_URL: databaseUrl, QUEUE_PREFIX: prefix, ...env },
+      { processing: { settlementGateway: HeldGateway } },
+    );
+    apps.push(app);
+    // Only roles that process have a gateway (asking an API app for one would abort the process).
+    if (env.APP_ROLE !== 'api') gateways.set(app, app.app.get<HeldGateway>(SETTLEMENT_GATEWAY, { strict: false }));
+    return app;
+  };
+  const gatewayOf = (app: TestApp): HeldGateway => {
+    const gateway = gateways.get(app);
+    if (!gateway) throw new Error('this app does not process');
+    return gateway;
+  };
+  const rowOf = async (id: string): Promise<Row | undefined> =>
+    (
+      await db.query<Row>(
+        `SELECT status, attempts, enqueue_generation,
+                (SELECT count(*)::int FROM ledger_postings p WHERE p.transaction_id = t.id) AS postings
+           FROM transactions t WHERE transaction_id = $1`,
+        [id],
+      )
+    ).rows[0];
+  const processed = (id: string) => waitFor(() => rowOf(id), (row) => row?.status === 'PROCESSED');
+  /** As if the row had been waiting for a while: the sweep leaves rows younger than 5 s to intake. */
+  const age = (ids: string[]) => db.query(`UPDATE transactions SET updated_at = now() - interval '1 minute' WHERE transaction_id = ANY($1)`, [ids]);
+
+  beforeEach(async () => {
+    databaseUrl = await createTestDatabase();
+    prefix = testQueuePrefix();
+    db = new Pool({ connectionString: databaseUrl, max: 4 });
+  });
+
+  afterEach(async () => {
+    for (const app of apps.splice(0)) {
+      gateways.get(app)?.release();
+      await app.close();
+    }
+    gateways.clear();
+    await db.end();
+  });
+
+  afterAll(async () => {
+    // A throwaway app to reach Redis and drop this file's queues.
+    const cleaner = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: databaseUrl, QUEUE_PREFIX: prefix });
+    await cleaner.queue.obliterate({ force: true });
+    await cleaner.close();
+  });
+
+  it('enqueues, soon after a worker boots, transactions accepted while Redis was down or whose job was removed', async () => {
+    const offline = await start({ APP_ROLE: 'api', REDIS_URL: CLOSED_REDIS_URL });
+    const whileDown = uniqueId('txn_redis_down');
+    const res = await offline.http().post('/v1/webhooks/transactions').send(webhook(whileDown)).expect(202);
+    expect(res.body.status).toBe('PROCESSING');
+
+    const api = await start({ APP_ROLE: 'api' });
+    const removed = uniqueId('txn_removed');
+    await api.http().post('/v1/webhooks/transactions').send(webhook(removed)).expect(202);
+    expect(await api.queue.remove(settlementJobId(removed, 0))).toBe(1);
+    await age([whileDown, removed]);
+
+    // The interval is an hour (FAST_ENV): only the sweep on connecting can pick these up.
+    await start({ APP_ROLE: 'worker' });
+    for (const id of [whileDown, removed]) {
+      expect(await processed(id)).toMatchObject({ attempts: 1, enqueue_generation: 0, postings: 2 });
+    }
+  });
+
+  it('gives a new generation to a transaction whose job failed while the row stayed PROCESSING', async () => {
+    const api = await start({ APP_ROLE: 'api' });
+    const id = uniqueId('txn_job_failed');
+    await api.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
+
+    // Fail the job by hand, as an unexpected error (or too many stalls) would.
+    const hand = new Worker(SETTLEMENT_QUEUE, null, { connection: redisConnectionOptions(api.config.redisUrl), prefix, autorun: false });
+    const job = await hand.getNextJob('test-token');
+    expect(job?.id).toBe(settlementJobId(id, 0));
+    await job!.moveToFailed(new Error('unexpected'), 'test-token', false);
+    await hand.close();
+    await age([id]);
+
+    await start({ APP_ROLE: 'worker' });
+    expect(await processed(id)).toMatchObject({ attempts: 1, enqueue_generation: 1, postings: 2 });
+  });
+
+  it('re-enqueues each orphan once when two workers sweep at the same moment', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => uniqueId(`txn_orphan_${i}`));
+    for (const id of ids) {
+      await db.query(
+        `INSERT INTO transactions (transaction_id, source_account, destination_account, amount, currency, updated_at)
+         VALUES ($1, 'orphan_src', 'orphan_dst', 1.25, 'INR', now() - interval '1 minute')`,
+        [id],
+      );
+    }
+    const [first, second] = await Promise.all([start({ APP_ROLE: 'worker' }), start({ APP_ROLE: 'worker' })]);
+    await Promise.all(ids.map(processed));
+
+    const results = await Promise.all([first, second].map((app) => app.app.get(RecoverySweep).sweep()));
+    expect(results.every((n) => n === 0 || n === undefined)).toBe(true);
+    expect(await first.queue.getJobCountByTypes('completed', 'failed', 'waiting', 'active', 'delayed')).toBe(ids.length);
+    const { rows } = await db.query<{ balance: string }>(`SELECT sum(amount)::text AS balance FROM ledger_postings WHERE account_id = 'orphan_dst'`);
+    expect(rows[0].balance).toBe('25.00');
+    const calls = gatewayOf(first).calls.length + gatewayOf(second).calls.length;
+    expect(calls).toBe(ids.length);
+  });
+
+  it('posts once when a job whose lock was lost mid-call is delivered again, and the worker carries on', async () => {
+    const worker = await start({ APP_ROLE: 'all' });
+    const gateway = gatewayOf(worker);
+    gateway.hold();
+    const id = uniqueId('txn_lock_lost');
+    await worker.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
+    await waitFor(async () => gateway.callsFor(id), (n) => n === 1);
+
+    // The lock expires (as after a long event-loop stall); BullMQ's stalled check, run by hand
+    // twice (the first marks suspects, the second moves those without a lock), hands it back.
+    const redis = await worker.queue.getBackend().client;
+    await redis.del(`${worker.queue.toKey(settlementJobId(id, 0))}:lock`);
+    const bull = worker.app.get(SettlementProcessor).worker as unknown as { moveStalledJobsToWait(): Promise<void> };
+    for (let i = 0; i < 2; i++) {
+      await redis.del(worker.queue.keys['stalled-check']);
+      await bull.moveStalledJobsToWait();
+    }
+    await waitFor(async () => gateway.callsFor(id), (n) => n === 2);
+
+    gateway.release();
+    expect(await processed(id)).toMatchObject({ attempts: 1, postings: 2 });
+    const next = uniqueId('txn_after_lock_loss');
+    await worker.http().post('/v1/webhooks/transactions').send(webhook(next)).expect(202);
+    expect(await processed(next)).toMatchObject({ postings: 2 });
+    expect(await rowOf(id)).toMatchObject({ status: 'PROCESSED', postings: 2 });
+  });
+
+  it('finishes the job in hand when closed, before the database goes away', async () => {
+    const worker = await start({ APP_ROLE: 'all' });
+    const gateway = gatewayOf(worker);
+    gateway.hold();
+    const id = uniqueId('txn_in_hand');
+    await worker.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
+    await waitFor(async () => gateway.callsFor(id), (n) => n === 1);
+
+    apps.splice(apps.indexOf(worker), 1);
+    const closing = worker.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await rowOf(id)).toMatchObject({ status: 'PROCESSING' });
+    gateway.release();
+    await closing;
+    expect(await rowOf(id)).toMatchObject({ status: 'PROCESSED', postings: 2 });
+  });
+
+  it('closes a worker at once while Redis is unreachable', async () => {
+    const worker = await start({ APP_ROLE: 'worker', REDIS_URL: CLOSED_REDIS_URL });
+    apps.splice(apps.indexOf(worker), 1);
+    await worker.close(); // used to wait forever: the test's timeout is the assertion
+  });
+});
