@@ -184,6 +184,22 @@ describe('webhook intake (APP_ROLE=all)', () => {
         .get(`/v1/accounts/${body.destination_account}/balance`)
         .expect(200, { account_id: body.destination_account, balances: { INR: '123.45' } });
     });
+
+    it('lets exactly one of concurrent conflicting deliveries win; the rest replay it or get 409', async () => {
+      const base = webhookBody();
+      const variants = [base, { ...base, amount: 9 }];
+      const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => postWebhook(t, variants[i % 2])));
+
+      const fresh = responses.filter((res) => res.status === 202 && res.headers['idempotent-replayed'] === undefined);
+      expect(fresh).toHaveLength(1);
+      const winner = fresh[0].body.amount;
+      for (const [i, res] of responses.entries()) {
+        if (variants[i % 2].amount === winner) expect(res.status).toBe(202);
+        else expectProblem(res, 409);
+      }
+      expect((await getTransaction(t, base.transaction_id).expect(200)).body.amount).toBe(winner);
+      expect(await countTransactionRows(t.app, base.transaction_id)).toBe(1);
+    });
   });
 
   describe('invalid input is refused with nothing stored', () => {
@@ -291,6 +307,14 @@ describe('webhook intake (APP_ROLE=all)', () => {
       expect(echoed.headers['x-request-id']).toBe('partner-req-0042');
       const echoedError = await t.http().get('/nowhere').set('X-Request-Id', 'partner-req-0043');
       expect(echoedError.headers['x-request-id']).toBe('partner-req-0043');
+    });
+
+    it('replaces a sent X-Request-Id that is not a sane token instead of echoing it', async () => {
+      for (const sent of ['has spaces in it', 'x'.repeat(129)]) {
+        const res = await t.http().get('/nowhere').set('X-Request-Id', sent);
+        expect(res.headers['x-request-id']).toEqual(expect.stringMatching(/^[\x21-\x7e]{1,128}$/));
+        expect(res.headers['x-request-id']).not.toBe(sent);
+      }
     });
   });
 
