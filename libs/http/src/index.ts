@@ -1,5 +1,9 @@
+export { ApiProblemResponse } from './api-problem-response.decorator';
 export { isDatabaseUnavailable } from './database-errors';
+export { FieldErrorView } from './field-error.view';
 export { jsonBodyParser, RawBodyRequest } from './json-body';
 export { FieldError, PROBLEM_CONTENT_TYPE, ProblemDocument, ProblemException, Problems, problemForStatus } from './problem';
 export { ProblemDetailsFilter } from './problem-details.filter';
+export { ProblemDocumentView } from './problem-document.view';
 export { REQUEST_ID_HEADER, requestIdMiddleware } from './request-id.middleware';
+export { validationProblemPipe } from './validation-problem.pipe';
