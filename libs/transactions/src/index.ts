@@ -1,5 +1,11 @@
+export { BulkRetryResultView } from './bulk-retry-result.view';
+export { BulkRetryDto } from './bulk-retry.dto';
+export { DEFAULT_PAGE_SIZE, ListTransactionsQueryDto, MAX_PAGE_SIZE } from './list-transactions-query.dto';
+export { decodeCursor, encodeCursor } from './transaction-cursor';
+export { TransactionListFilter, listTransactionsSql } from './transaction-listing.sql';
+export { TransactionPageView } from './transaction-page.view';
 export { Transaction, TRANSACTION_STATUSES, TransactionStatus } from './transaction.entity';
 export { TransactionView, toTransactionView } from './transaction.view';
 export { TransactionsHttpModule, TransactionsModule } from './transactions.module';
 export { NewTransaction, TransactionsRepository } from './transactions.repository';
-export { ReceiveOutcome, RetryOutcome, TransactionsService } from './transactions.service';
+export { BULK_RETRY_BATCH, ReceiveOutcome, RetryOutcome, TransactionListRequest, TransactionPage, TransactionsService } from './transactions.service';

@@ -1,18 +1,40 @@
-import { Transaction, TransactionStatus } from './transaction.entity';
+import { ApiProperty } from '@nestjs/swagger';
+import { TRANSACTION_STATUSES, Transaction, TransactionStatus } from './transaction.entity';
 
-/** The transaction as the contract shows it to HTTP clients. */
-export interface TransactionView {
-  transaction_id: string;
-  source_account: string;
-  destination_account: string;
-  amount: number;
-  currency: string;
-  status: TransactionStatus;
-  attempts: number;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-  processed_at: string | null;
+/** The transaction as the contract shows it to HTTP clients (and the OpenAPI schema of it). */
+export class TransactionView {
+  @ApiProperty({ example: 'txn_demo_1' })
+  transaction_id!: string;
+
+  @ApiProperty({ example: 'user_acc_1' })
+  source_account!: string;
+
+  @ApiProperty({ example: 'merchant_acc_1' })
+  destination_account!: string;
+
+  @ApiProperty({ example: 2500, description: 'Exact, with at most the currency\'s minor-unit digits' })
+  amount!: number;
+
+  @ApiProperty({ example: 'INR', description: 'ISO 4217 code' })
+  currency!: string;
+
+  @ApiProperty({ enum: TRANSACTION_STATUSES, example: 'PROCESSING' })
+  status!: TransactionStatus;
+
+  @ApiProperty({ example: 0, description: 'Processing attempts made so far' })
+  attempts!: number;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why the last attempt failed' })
+  last_error!: string | null;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-26T09:12:33.120Z' })
+  created_at!: string;
+
+  @ApiProperty({ format: 'date-time', example: '2026-11-26T09:12:33.120Z' })
+  updated_at!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
+  processed_at!: string | null;
 }
 
 export function toTransactionView(transaction: Transaction): TransactionView {

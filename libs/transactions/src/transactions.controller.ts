@@ -1,22 +1,64 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { Problems } from '@app/http';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiProblemResponse, Problems, validationProblemPipe } from '@app/http';
+import { BulkRetryResultView } from './bulk-retry-result.view';
+import { BulkRetryDto } from './bulk-retry.dto';
+import { ListTransactionsQueryDto } from './list-transactions-query.dto';
+import { TransactionPageView } from './transaction-page.view';
 import { TransactionView, toTransactionView } from './transaction.view';
 import { TransactionsService } from './transactions.service';
 
+const TRANSACTION_ID = { name: 'transaction_id', example: 'txn_demo_1' };
+
+@ApiTags('transactions')
+@ApiBearerAuth('api-key')
+@ApiProblemResponse(401, 'API_KEYS is set and no valid key was presented')
+@ApiProblemResponse(503, 'PostgreSQL is unavailable')
 @Controller('v1/transactions')
 export class TransactionsController {
   constructor(private readonly transactions: TransactionsService) {}
 
-  @Get(':transactionId')
-  async findOne(@Param('transactionId') transactionId: string): Promise<TransactionView> {
+  @Get()
+  @ApiOperation({ summary: 'List transactions, newest first, one page at a time (keyset cursor)' })
+  @ApiOkResponse({ type: TransactionPageView })
+  @ApiProblemResponse(400, 'Bad status, account, limit or cursor: `errors` names each')
+  @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE)')
+  async list(@Query(validationProblemPipe('The query is invalid.')) query: ListTransactionsQueryDto): Promise<TransactionPageView> {
+    const page = await this.transactions.list(query);
+    return { items: page.items.map(toTransactionView), next_cursor: page.nextCursor };
+  }
+
+  // Declared before ':transaction_id/retry' only for readability: the paths differ in length.
+  @Post('retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Re-queue every FAILED transaction (optionally only those failed since an instant)' })
+  @ApiAcceptedResponse({ type: BulkRetryResultView })
+  @ApiProblemResponse(400, 'The body is not {"status":"FAILED","since"?: ISO-8601}')
+  async retryAll(@Body(validationProblemPipe('The request body is not a valid bulk retry.')) body: BulkRetryDto): Promise<BulkRetryResultView> {
+    const requeued = await this.transactions.retryAllFailed(body.since === undefined ? undefined : new Date(body.since));
+    return { requeued };
+  }
+
+  @Get(':transaction_id')
+  @ApiOperation({ summary: 'One transaction' })
+  @ApiParam(TRANSACTION_ID)
+  @ApiOkResponse({ type: TransactionView })
+  @ApiProblemResponse(404, 'No transaction with this id')
+  @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE)')
+  async findOne(@Param('transaction_id') transactionId: string): Promise<TransactionView> {
     const transaction = await this.transactions.findByTransactionId(transactionId);
     if (!transaction) throw Problems.notFound(`No transaction with id "${transactionId}".`);
     return toTransactionView(transaction);
   }
 
-  @Post(':transactionId/retry')
+  @Post(':transaction_id/retry')
   @HttpCode(HttpStatus.ACCEPTED)
-  async retry(@Param('transactionId') transactionId: string): Promise<TransactionView> {
+  @ApiOperation({ summary: 'Re-queue one FAILED transaction (back to PROCESSING)' })
+  @ApiParam(TRANSACTION_ID)
+  @ApiAcceptedResponse({ type: TransactionView })
+  @ApiProblemResponse(404, 'No transaction with this id')
+  @ApiProblemResponse(409, 'The transaction is not FAILED')
+  async retry(@Param('transaction_id') transactionId: string): Promise<TransactionView> {
     const outcome = await this.transactions.retry(transactionId);
     if (outcome.kind === 'unknown') throw Problems.notFound(`No transaction with id "${transactionId}".`);
     if (outcome.kind === 'not-failed') {

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Transaction, TransactionStatus } from './transaction.entity';
+import { Transaction } from './transaction.entity';
+import { TRANSACTION_COLUMNS as COLUMNS, TransactionRow, toTransaction } from './transaction-row';
+import { TransactionListFilter, listTransactionsSql } from './transaction-listing.sql';
 
 export interface NewTransaction {
   transactionId: string;
@@ -11,25 +13,6 @@ export interface NewTransaction {
   amount: string;
   currency: string;
 }
-
-interface TransactionRow {
-  id: string;
-  transaction_id: string;
-  source_account: string;
-  destination_account: string;
-  amount: string;
-  currency: string;
-  status: TransactionStatus;
-  attempts: number;
-  last_error: string | null;
-  enqueue_generation: number;
-  created_at: Date;
-  updated_at: Date;
-  processed_at: Date | null;
-}
-
-const COLUMNS = `id, transaction_id, source_account, destination_account, amount::text AS amount, currency,
-  status, attempts, last_error, enqueue_generation, created_at, updated_at, processed_at`;
 
 /** Queries over the transactions table; the rules that decide when to run them live in services. */
 @Injectable()
@@ -129,22 +112,35 @@ export class TransactionsRepository {
     );
     return rows.length > 0 ? toTransaction(rows[0]) : null;
   }
-}
 
-export function toTransaction(row: TransactionRow): Transaction {
-  return Object.assign(new Transaction(), {
-    id: row.id,
-    transactionId: row.transaction_id,
-    sourceAccount: row.source_account,
-    destinationAccount: row.destination_account,
-    amount: row.amount,
-    currency: row.currency,
-    status: row.status,
-    attempts: row.attempts,
-    lastError: row.last_error,
-    enqueueGeneration: row.enqueue_generation,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    processedAt: row.processed_at,
-  });
+  /** One keyset page, newest first (see listTransactionsSql for the indexes it uses). */
+  async listNewestFirst(filter: TransactionListFilter): Promise<Transaction[]> {
+    const { sql, params } = listTransactionsSql(filter);
+    const rows: TransactionRow[] = await this.dataSource.query(sql, params);
+    return rows.map(toTransaction);
+  }
+
+  /**
+   * reopenFailed for up to `limit` FAILED rows after `afterId` (in id order) in one statement,
+   * optionally only those that failed at or after `since`. Rows are locked, then re-checked,
+   * so a concurrent single retry or bulk retry reopens each row once.
+   */
+  async reopenFailedBatch(afterId: string, since: Date | undefined, limit: number): Promise<Transaction[]> {
+    const [rows]: [TransactionRow[], number] = await this.dataSource.query(
+      `WITH picked AS (
+         SELECT id AS picked_id FROM transactions
+          WHERE status = 'FAILED' AND id > $1 AND ($2::timestamptz IS NULL OR updated_at >= $2::timestamptz)
+          ORDER BY id
+          LIMIT $3
+          FOR UPDATE
+       )
+       UPDATE transactions t
+          SET status = 'PROCESSING', attempts = 0, enqueue_generation = t.enqueue_generation + 1, updated_at = now()
+         FROM picked
+        WHERE t.id = picked.picked_id AND t.status = 'FAILED'
+        RETURNING ${COLUMNS}`,
+      [afterId, since ?? null, limit],
+    );
+    return rows.map(toTransaction);
+  }
 }

@@ -1,13 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { SettlementQueue } from '@app/queue';
-import { Transaction } from './transaction.entity';
+import { Transaction, TransactionStatus } from './transaction.entity';
+import { decodeCursor, encodeCursor } from './transaction-cursor';
 import { NewTransaction, TransactionsRepository } from './transactions.repository';
 
 export type ReceiveOutcome =
   | { kind: 'created'; transaction: Transaction }
   | { kind: 'replayed'; transaction: Transaction }
   | { kind: 'conflict'; transaction: Transaction };
+
+export interface TransactionListRequest {
+  status?: TransactionStatus;
+  account?: string;
+  /** A cursor already validated by the request DTO. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface TransactionPage {
+  items: Transaction[];
+  nextCursor: string | null;
+}
+
+/** Rows reopened per statement by a bulk retry: bounded locks and memory, whatever matches. */
+export const BULK_RETRY_BATCH = 500;
 
 export type RetryOutcome = { kind: 'requeued'; transaction: Transaction } | { kind: 'not-failed' } | { kind: 'unknown' };
 
@@ -71,6 +88,37 @@ export class TransactionsService {
     }
     const existing = await this.repository.findByTransactionId(transactionId);
     return existing ? { kind: 'not-failed' } : { kind: 'unknown' };
+  }
+
+  /**
+   * Every FAILED transaction (that failed at or after `since`, if given) back to PROCESSING
+   * and onto the queue, as retry() does one. Walks the table once in id order, so rows that
+   * fail again while this runs are not retried twice. A row whose enqueue misses Redis is
+   * still PROCESSING and the recovery sweep enqueues it: each counted row will be processed.
+   */
+  async retryAllFailed(since?: Date): Promise<number> {
+    let requeued = 0;
+    for (let afterId = '0'; ; ) {
+      const batch = await this.repository.reopenFailedBatch(afterId, since, BULK_RETRY_BATCH);
+      await Promise.all(batch.map((row) => this.queue.enqueue(row.transactionId, row.enqueueGeneration)));
+      requeued += batch.length;
+      if (batch.length < BULK_RETRY_BATCH) return requeued;
+      afterId = batch.reduce((max, row) => (BigInt(row.id) > BigInt(max) ? row.id : max), afterId);
+    }
+  }
+
+  /** A page of transactions, newest first, and the cursor of the next page (null on the last). */
+  async list(request: TransactionListRequest): Promise<TransactionPage> {
+    const beforeId = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    if (beforeId === null) throw new RangeError('cursor was not validated'); // the request DTO rejects bad cursors with a 400
+    const rows = await this.repository.listNewestFirst({
+      status: request.status,
+      account: request.account,
+      beforeId,
+      limit: request.limit + 1, // one more than asked tells whether a next page exists
+    });
+    const items = rows.slice(0, request.limit);
+    return { items, nextCursor: rows.length > request.limit ? encodeCursor(items[items.length - 1].id) : null };
   }
 }
 
