@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { QueueConsumersHealthIndicator } from './queue-consumers.health';
 import { RedisHealthIndicator } from './redis.health';
@@ -9,6 +10,18 @@ import { RedisHealthIndicator } from './redis.health';
  * Redis with timeouts, worker presence is its own endpoint. A failing check answers 503 with
  * the Terminus body (not a problem document), which is what probe dashboards expect.
  */
+/** Terminus' body, for the OpenAPI document. */
+const CHECK_RESULT = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] },
+    info: { type: 'object', additionalProperties: { type: 'object' } },
+    error: { type: 'object', additionalProperties: { type: 'object' } },
+    details: { type: 'object', additionalProperties: { type: 'object' } },
+  },
+};
+
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -19,16 +32,24 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process runs (no dependency checks)' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: PostgreSQL (database) and Redis (redis) answer' })
+  @ApiOkResponse({ schema: CHECK_RESULT, description: 'Both answer' })
+  @ApiServiceUnavailableResponse({ schema: CHECK_RESULT, description: 'One of them does not; the body says which' })
   ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     return this.run(res, [() => this.database.pingCheck('database', { timeout: 1500 }), () => this.redis.isHealthy('redis')]);
   }
 
   @Get('worker')
+  @ApiOperation({ summary: 'At least one worker consumes the queue; reports the backlog' })
+  @ApiOkResponse({ schema: CHECK_RESULT, description: 'A worker is connected' })
+  @ApiServiceUnavailableResponse({ schema: CHECK_RESULT, description: 'No worker consumes the queue, or Redis is unreachable' })
   worker(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     return this.run(res, [() => this.consumers.isHealthy('queue')]);
   }

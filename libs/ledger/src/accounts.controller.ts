@@ -1,17 +1,23 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { Balances, LedgerService } from './ledger.service';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiProblemResponse } from '@app/http';
+import { BalanceView } from './balance.view';
+import { LedgerService } from './ledger.service';
 
-export interface BalanceView {
-  account_id: string;
-  balances: Balances;
-}
-
+@ApiTags('accounts')
+@ApiBearerAuth('api-key')
 @Controller('v1/accounts')
 export class AccountsController {
   constructor(private readonly ledger: LedgerService) {}
 
-  @Get(':accountId/balance')
-  async balance(@Param('accountId') accountId: string): Promise<BalanceView> {
+  @Get(':account_id/balance')
+  @ApiOperation({ summary: 'Balances of an account from posted (PROCESSED) transactions' })
+  @ApiParam({ name: 'account_id', example: 'user_acc_1' })
+  @ApiOkResponse({ type: BalanceView })
+  @ApiProblemResponse(401, 'API_KEYS is set and no valid key was presented')
+  @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE)')
+  @ApiProblemResponse(503, 'PostgreSQL is unavailable')
+  async balance(@Param('account_id') accountId: string): Promise<BalanceView> {
     return { account_id: accountId, balances: await this.ledger.balancesOf(accountId) };
   }
 }

@@ -1,4 +1,4 @@
-export { BalanceView } from './accounts.controller';
+export { BalanceView } from './balance.view';
 export { LedgerPosting, PostingSide } from './ledger-posting.entity';
 export { LedgerHttpModule, LedgerModule } from './ledger.module';
 export { PostingRequest } from './ledger.repository';

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsPositive, IsString, Matches } from 'class-validator';
 import { ISO_4217_MINOR_UNITS } from '@app/money';
 
@@ -10,23 +11,33 @@ const IDENTIFIER_MESSAGE = 'must be 1-128 characters of A-Z a-z 0-9 _ . : - star
  * the validator (senders add fields over time) and never stored.
  */
 export class TransactionWebhookDto {
+  @ApiProperty({ pattern: IDENTIFIER_PATTERN.source, example: 'txn_demo_1', description: 'The idempotency key: one transaction per id' })
   @IsString({ message: 'must be a string' })
   @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
   transaction_id!: string;
 
+  @ApiProperty({ pattern: IDENTIFIER_PATTERN.source, example: 'user_acc_1', description: 'Debited account' })
   @IsString({ message: 'must be a string' })
   @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
   source_account!: string;
 
+  @ApiProperty({ pattern: IDENTIFIER_PATTERN.source, example: 'merchant_acc_1', description: 'Credited account; differs from source_account' })
   @IsString({ message: 'must be a string' })
   @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
   destination_account!: string;
 
   /** Checked again, exactly, from the raw JSON literal: see TransactionWebhookParser. */
+  @ApiProperty({
+    example: 2500,
+    exclusiveMinimum: true,
+    minimum: 0,
+    description: "A JSON number > 0 with at most the currency's minor-unit digits (INR, USD: 2; JPY: 0; KWD: 3) and 15 significant digits",
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'must be a finite JSON number' })
   @IsPositive({ message: 'must be greater than 0' })
   amount!: number;
 
+  @ApiProperty({ example: 'INR', description: 'Active ISO 4217 alphabetic code, upper case' })
   @IsString({ message: 'must be a string' })
   @IsIn(Object.keys(ISO_4217_MINOR_UNITS), { message: 'must be an active ISO 4217 currency code in upper case, like INR' })
   currency!: string;

@@ -1,7 +1,47 @@
 import type { INestApplication } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
 import type { AppConfig } from '@app/config';
+import { SETTLEMENT_QUEUE } from '@app/queue';
 
-/** OpenAPI docs and the queue dashboard, API roles only (issue: operations). */
-export function mountOperatorTools(_app: INestApplication, _config: AppConfig): void {
-  // filled in by the operations work
+export const DOCS_PATH = 'docs';
+export const QUEUE_DASHBOARD_PATH = '/admin/queues';
+export const API_KEY_SECURITY = 'api-key';
+
+/**
+ * OpenAPI docs and the queue dashboard, API roles only. Both are mounted on Express after
+ * applySecurity(), whose path rules put them behind API_KEYS (Bearer, or Basic with the key as
+ * password so a browser can open them).
+ */
+export function mountOperatorTools(app: INestApplication, _config: AppConfig): void {
+  // Built on first request from the controllers' decorators, not at boot.
+  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${DOCS_PATH}-json` });
+  mountQueueDashboard(app);
+}
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Paycheck')
+    .setDescription(
+      'Payment-transaction webhooks: idempotent intake, exactly-once ledger posting. Errors are RFC 9457 ' +
+        '`application/problem+json`. Every response carries `X-Request-Id` (the caller\'s, when it sent one).',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of the keys in API_KEYS (required when API_KEYS is set)' }, API_KEY_SECURITY)
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+function mountQueueDashboard(app: INestApplication): void {
+  const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
+  createBullBoard({
+    queues: [new BullMQAdapter(app.get<Queue>(getQueueToken(SETTLEMENT_QUEUE)), { displayName: 'settlement' })],
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'Paycheck queues' } },
+  });
+  app.use(QUEUE_DASHBOARD_PATH, serverAdapter.getRouter());
 }

@@ -1,0 +1,91 @@
+import { TestApp, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
+import { createTestDatabase } from '../support/test-databases';
+
+const KEY = 'ops_key_5c1e9a7b3d2f4086';
+
+async function receive(app: TestApp): Promise<string> {
+  const id = uniqueId('txn');
+  const body = { transaction_id: id, source_account: 'user_acc_1', destination_account: 'merchant_acc_1', amount: 5, currency: 'INR' };
+  await app.http().post('/v1/webhooks/transactions').send(body).expect(202);
+  return id;
+}
+
+describe('queue dashboard /admin/queues', () => {
+  let api: TestApp;
+
+  beforeAll(async () => {
+    api = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() });
+  });
+
+  afterAll(async () => {
+    await api.queue.obliterate({ force: true });
+    await api.close();
+  });
+
+  it('serves the bull-board page and its scripts', async () => {
+    const res = await api.http().get('/admin/queues').expect(200).expect('Content-Type', /html/);
+    expect(res.text).toContain('<base href="/admin/queues/"');
+    expect(res.text).toContain('<title>Paycheck queues</title>');
+    const script = /<script defer src="(static\/js\/main[^"]+)"/.exec(res.text)?.[1];
+    expect(script).toBeDefined();
+    await api.http().get(`/admin/queues/${script}`).expect(200).expect('Content-Type', /javascript/);
+  });
+
+  it('shows the settlement queue and its waiting jobs through the dashboard API', async () => {
+    const id = await receive(api);
+    const res = await api.http().get('/admin/queues/api/queues?activeQueue=settlement&status=waiting').expect(200);
+    const settlement = (res.body.queues as { name: string; counts: Record<string, number>; jobs: { data: { transactionId: string } }[] }[]).find(
+      (queue) => queue.name === 'settlement',
+    );
+    expect(settlement).toBeDefined();
+    expect(settlement!.counts.waiting).toBeGreaterThanOrEqual(1);
+    expect(settlement!.jobs.map((job) => job.data.transactionId)).toContain(id);
+  });
+});
+
+describe('operator tools behind API_KEYS', () => {
+  let api: TestApp;
+
+  beforeAll(async () => {
+    api = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix(), API_KEYS: KEY });
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it.each(['/admin/queues', '/admin/queues/api/queues', '/docs', '/docs-json'])('answers 401 on %s without a key', async (path) => {
+    const res = await api.http().get(path).expect(401).expect('Content-Type', /application\/problem\+json/);
+    expect(res.body.status).toBe(401);
+  });
+
+  it.each(['/admin/queues', '/admin/queues/api/queues', '/docs-json'])('answers 401 on %s with a wrong key', async (path) => {
+    await api.http().get(path).set('Authorization', 'Bearer ops_key_wrong_0000000000').expect(401);
+  });
+
+  it.each(['/admin/queues', '/admin/queues/api/queues', '/docs-json'])('serves %s with the key as a Bearer token', async (path) => {
+    await api.http().get(path).set('Authorization', `Bearer ${KEY}`).expect(200);
+  });
+
+  it('lets a browser in with the key as a Basic password', async () => {
+    await api.http().get('/admin/queues').expect(401).expect('WWW-Authenticate', /^Basic /);
+    await api.http().get('/admin/queues').auth('operator', KEY).expect(200);
+  });
+
+  it('keeps /metrics open to scrapers', async () => {
+    await api.http().get('/metrics').expect(200);
+  });
+});
+
+describe('operator tools on the worker role', () => {
+  it('are not mounted: the worker serves only probes and metrics', async () => {
+    const worker = await startTestApp({ APP_ROLE: 'worker', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() });
+    try {
+      await worker.http().get('/admin/queues').expect(404);
+      await worker.http().get('/docs-json').expect(404);
+      await worker.http().get('/metrics').expect(200);
+    } finally {
+      await worker.close();
+    }
+  });
+});
