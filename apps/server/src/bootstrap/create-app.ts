@@ -1,8 +1,10 @@
-import { ConsoleLogger, DynamicModule, INestApplication, LogLevel as NestLogLevel } from '@nestjs/common';
+import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, LogLevel } from '@app/config';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@app/config';
 import { ProblemDetailsFilter, jsonBodyParser, requestIdMiddleware } from '@app/http';
+import { observeHttp } from '@app/observability';
 import { ProcessingWorkerOptions } from '@app/processing';
 import { AllInOneAppModule } from '../all-in-one-app.module';
 import { ApiAppModule } from '../api-app.module';
@@ -15,15 +17,6 @@ export interface CreateAppOptions {
   processing?: ProcessingWorkerOptions;
 }
 
-const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
-
 export function rootModuleFor(config: AppConfig, options: CreateAppOptions = {}): DynamicModule {
   switch (config.role) {
     case 'api':
@@ -35,20 +28,19 @@ export function rootModuleFor(config: AppConfig, options: CreateAppOptions = {})
   }
 }
 
-export function createLogger(config: AppConfig): ConsoleLogger {
-  return new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[config.logLevel] });
-}
-
 /** Builds (but does not start listening) the Nest application for the configured role. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModuleFor(config, options), {
     bodyParser: false,
-    logger: createLogger(config),
+    // Boot logs wait for the pino logger (JSON lines at LOG_LEVEL) instead of Nest's console.
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  // Order matters: every response carries a request id, and security checks run before any
-  // body is read.
+  // Order matters: every response carries a request id and is logged and counted once, and
+  // security checks run before any body is read.
   app.use(requestIdMiddleware);
+  observeHttp(app);
   applySecurity(app, config);
   app.use(...jsonBodyParser(config.bodyLimitBytes));
   if (config.role !== 'worker') mountOperatorTools(app, config);
