@@ -1,0 +1,64 @@
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { ManagedProcess } from './managed-process';
+import { freePort } from './free-port';
+import { waitFor } from './wait-for';
+
+/** Answers true when something on `port` replies +PONG to PING. */
+export function redisAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
+}
+
+/**
+ * A Redis of the test's own, without persistence: stopping it loses every key, which is the
+ * worst Redis can do to us (production runs with AOF, see README "Guarantees").
+ */
+export class PrivateRedis {
+  private process?: ManagedProcess;
+  private starts = 0;
+
+  private constructor(
+    readonly port: number,
+    private readonly folder: string,
+  ) {}
+
+  static async start(folder: string): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), folder);
+    await redis.restart();
+    return redis;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts it (again, empty) on the same port. */
+  async restart(): Promise<void> {
+    if (this.process?.running) throw new Error('Redis is already running');
+    const log = join(this.folder, `redis-${++this.starts}.log`);
+    this.process = new ManagedProcess('redis', 'redis-server', [
+      '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+      '--daemonize', 'no', '--dir', this.folder, '--maxmemory-policy', 'noeviction',
+    ], log);
+    const proc = this.process;
+    await waitFor('Redis to answer', async () => {
+      if (!proc.running) throw new Error(`redis-server exited: ${proc.logTail()}`);
+      return redisAnswers(this.port);
+    }, (up) => up, 20_000, 50);
+  }
+
+  /** SIGKILL: as abrupt as a crash or a lost host. */
+  async stop(): Promise<void> {
+    await this.process?.kill('SIGKILL');
+  }
+}

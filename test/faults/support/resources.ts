@@ -1,0 +1,47 @@
+import { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Everything a fault test starts: child processes and temporary folders. Removed in afterAll,
+ * and again, synchronously, when the test process exits for any reason, so a failing or
+ * interrupted run leaves no Redis, PostgreSQL or Paycheck process behind.
+ */
+const children = new Set<ChildProcess>();
+const folders = new Set<string>();
+
+export function trackChild(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
+export function makeTempFolder(label: string): string {
+  const folder = mkdtempSync(join(tmpdir(), `paycheck-faults-${label}-`));
+  folders.add(folder);
+  return folder;
+}
+
+/** Keep logs and data for a post-mortem: FAULTS_KEEP_TEMP=1. */
+const keep = process.env.FAULTS_KEEP_TEMP === '1';
+
+function killAllSync(): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (!keep) for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  folders.clear();
+}
+
+export async function releaseAll(): Promise<void> {
+  const exits = [...children].map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve))));
+  for (const child of children) child.kill('SIGKILL');
+  await Promise.all(exits);
+  killAllSync();
+}
+
+process.once('exit', killAllSync);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAllSync();
+    process.exit(130);
+  });
+}

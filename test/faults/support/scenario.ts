@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Client, Pool } from 'pg';
+import { SETTLEMENT_QUEUE, redisConnectionOptions } from '@app/queue';
+import { PaycheckProcess, Role } from './paycheck-process';
+import { PrivatePostgres } from './private-postgres';
+import { PrivateRedis } from './private-redis';
+import { makeTempFolder, releaseAll } from './resources';
+import { WebhookPayload } from './webhooks';
+
+/** The shared server scenarios use unless they bring their own PostgreSQL (never the `paycheck` database). */
+const SHARED_POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+
+function onServer(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function admin<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: onServer(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * One fault scenario's world: its own database, its own Redis and queue prefix, the Paycheck
+ * processes it starts, and the record of what the service acknowledged. close() tears it all
+ * down, whatever state the scenario left it in.
+ */
+export class Scenario {
+  readonly acknowledged = new Map<string, WebhookPayload>();
+  readonly processes: PaycheckProcess[] = [];
+  readonly queuePrefix = `faults-${randomBytes(4).toString('hex')}`;
+  /** Test-side view of the queue, to read job counts. */
+  readonly queue: Queue;
+  readonly db: Pool;
+  private readonly started = new Map<string, number>();
+
+  private constructor(
+    readonly folder: string,
+    readonly redis: PrivateRedis,
+    private readonly serverUrl: string,
+    readonly database: string,
+    readonly postgres?: PrivatePostgres,
+  ) {
+    this.queue = new Queue(SETTLEMENT_QUEUE, { connection: redisConnectionOptions(redis.url), prefix: this.queuePrefix });
+    this.queue.on('error', () => undefined); // Redis is stopped on purpose in some scenarios
+    this.db = new Pool({ connectionString: this.databaseUrl, max: 4 });
+    this.db.on('error', () => undefined); // likewise PostgreSQL
+  }
+
+  static async create(label: string, options: { privatePostgres?: boolean } = {}): Promise<Scenario> {
+    const folder = makeTempFolder(label);
+    const redis = await PrivateRedis.start(folder);
+    const postgres = options.privatePostgres ? await PrivatePostgres.start(makeTempFolder(`${label}-pg`)) : undefined;
+    const serverUrl = postgres ? postgres.url('postgres') : SHARED_POSTGRES;
+    const database = `paycheck_faults_${label.replace(/\W/g, '_')}_${randomBytes(3).toString('hex')}`;
+    // Created here, not by the first process to boot: the replicas then only race on migrations.
+    await admin(serverUrl, (client) => client.query(`CREATE DATABASE "${database}"`));
+    return new Scenario(folder, redis, serverUrl, database, postgres);
+  }
+
+  get databaseUrl(): string {
+    return onServer(this.serverUrl, this.database);
+  }
+
+  async start(role: Role, env: Record<string, string> = {}, label?: string): Promise<PaycheckProcess> {
+    const paycheck = await PaycheckProcess.start(
+      role,
+      { DATABASE_URL: this.databaseUrl, REDIS_URL: this.redis.url, QUEUE_PREFIX: this.queuePrefix, ...env },
+      this.folder,
+      label ?? this.nextLabel(role),
+    );
+    this.processes.push(paycheck);
+    return paycheck;
+  }
+
+  /** Starts several at once (boots overlap, as replicas' do). */
+  startAll(specs: Array<{ role: Role; env?: Record<string, string> }>): Promise<PaycheckProcess[]> {
+    return Promise.all(specs.map((spec) => this.start(spec.role, spec.env)));
+  }
+
+  private nextLabel(role: Role): string {
+    const n = (this.started.get(role) ?? 0) + 1;
+    this.started.set(role, n);
+    return `${role}${n}`;
+  }
+
+  acknowledge(payload: WebhookPayload): void {
+    this.acknowledged.set(payload.transaction_id, payload);
+  }
+
+  /** Status counts over every stored transaction. */
+  async statusCounts(): Promise<Record<string, number>> {
+    const { rows } = await this.db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM transactions GROUP BY status`);
+    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.processes.map((p) => p.kill()));
+    await Promise.race([this.queue.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await this.db.end().catch(() => undefined);
+    await admin(this.serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`)).catch(() => undefined);
+    await this.redis.stop();
+    await this.postgres?.destroy();
+    await releaseAll();
+  }
+}
