@@ -1,4 +1,4 @@
-import { ServerProcess, startServerProcess } from '../support/server-process';
+import { ServerProcess, runServerToExit, startServerProcess } from '../support/server-process';
 import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
@@ -182,4 +182,18 @@ describe('logs of a running server (JSON lines on stdout)', () => {
       expect(new Date(String(line.time)).toISOString()).toBe(line.time);
     }
   });
+});
+
+describe('logs of a boot that fails', () => {
+  it('are JSON lines too, naming the error', async () => {
+    const { code, stdout } = await runServerToExit({
+      APP_ROLE: 'api',
+      DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:1/unreachable',
+      QUEUE_PREFIX: testQueuePrefix(),
+      LOG_LEVEL: 'info',
+    });
+    expect(code).not.toBe(0);
+    const lines = logLines(stdout);
+    expect(lines.find((line) => line.level === 'error')).toMatchObject({ err: { message: expect.stringContaining('ECONNREFUSED') } });
+  }, 120_000);
 });

@@ -58,6 +58,23 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   };
 }
 
+/** Runs the entry point until it exits on its own (a boot meant to fail); kills it after the boot timeout. */
+export async function runServerToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, SERVER_ARGS, {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '', ...FAST_ENV, ...env, PORT: String(await freePort()) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), BOOT_TIMEOUT_MS);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
 async function answers(url: string): Promise<boolean> {
   try {
     return (await fetch(url)).ok;

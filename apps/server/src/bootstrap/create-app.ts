@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 import { ProblemDetailsFilter, jsonBodyParser, requestIdMiddleware } from '@app/http';
-import { observeHttp } from '@app/observability';
+import { createBootLogger, observeHttp } from '@app/observability';
 import { ProcessingWorkerOptions } from '@app/processing';
 import { AllInOneAppModule } from '../all-in-one-app.module';
 import { ApiAppModule } from '../api-app.module';
@@ -32,8 +32,9 @@ export function rootModuleFor(config: AppConfig, options: CreateAppOptions = {})
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModuleFor(config, options), {
     bodyParser: false,
-    // Boot logs wait for the pino logger (JSON lines at LOG_LEVEL) instead of Nest's console.
-    bufferLogs: true,
+    // JSON lines at LOG_LEVEL from the first boot message, failed boots included; once the
+    // container exists, the injected logger (same pino instance) adds the request context.
+    logger: createBootLogger(config),
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');

@@ -2,7 +2,7 @@ import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 import { createHttpLogger } from './http-logger';
-import { createRootLogger } from './root-logger';
+import { rootLoggerFor } from './root-logger';
 
 /** The pino-http middleware of this application; bootstrap mounts it before anything answers. */
 export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
@@ -19,7 +19,7 @@ export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
 @Module({})
 export class LoggingModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const root = createRootLogger(config.logLevel, config.role);
+    const root = rootLoggerFor(config);
     return {
       module: LoggingModule,
       global: true,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import pino, { DestinationStream, Logger } from 'pino';
-import type { AppRole, LogLevel } from '@app/config';
+import type { AppConfig, AppRole, LogLevel } from '@app/config';
 
 /** Headers that carry credentials: never written to a log line. */
 export const REDACTED_PATHS = [
@@ -26,4 +26,16 @@ export function createRootLogger(level: LogLevel, role: AppRole, destination?: D
     },
     destination ?? pino.destination({ dest: 1, sync: true }),
   );
+}
+
+const rootLoggers = new WeakMap<AppConfig, Logger>();
+
+/** The process's root logger for this configuration: the boot logger and the Nest module share it. */
+export function rootLoggerFor(config: AppConfig): Logger {
+  let logger = rootLoggers.get(config);
+  if (!logger) {
+    logger = createRootLogger(config.logLevel, config.role);
+    rootLoggers.set(config, logger);
+  }
+  return logger;
 }
