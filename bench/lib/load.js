@@ -18,15 +18,16 @@ function webhookBody(label, n, destination) {
 
 /**
  * Runs autocannon against `url`; `nextBody()` gives each request its body.
- * Options: connections, duration (s) or amount (requests).
+ * Options: connections, duration (s) or amount (requests), overallRate (requests/s; default: as fast as answered).
  */
-function fire(url, nextBody, { connections = 50, duration, amount, timeout = 10 }) {
+function fire(url, nextBody, { connections = 50, duration, amount, timeout = 10, overallRate }) {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
         url,
         connections,
         ...(amount ? { amount } : { duration }),
+        ...(overallRate ? { overallRate } : {}),
         timeout,
         requests: [{ method: 'POST', path: PATH, headers: HEADERS, setupRequest: (req) => ({ ...req, body: nextBody() }) }],
       },

@@ -24,9 +24,9 @@ async function startService(ctx, { name, role, prefix, env = {}, nodeFlags = [] 
   return child;
 }
 
-async function startFloor(ctx, { name = 'floor', prefix, poolMax = 20 }) {
+async function startFloor(ctx, { name = 'floor', prefix, poolMax = 20, nodeFlags = [] }) {
   const port = await children.freePort();
-  const child = children.start(name, [path.join(__dirname, '..', 'floor-server.js')], {
+  const child = children.start(name, [...nodeFlags, path.join(__dirname, '..', 'floor-server.js')], {
     cwd: ctx.root,
     logDir: ctx.logDir,
     env: { PORT: String(port), DATABASE_URL, REDIS_URL, QUEUE_PREFIX: prefix, FLOOR_POOL_MAX: String(poolMax) },

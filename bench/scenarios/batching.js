@@ -81,6 +81,10 @@ async function batching(ctx) {
         size === 1 ? pool.query(INSERT_ONE, rowsFor(label, i, 1).map((col) => col[0])) : pool.query(INSERT_MANY, rowsFor(label, i, size)),
       ));
     }
+    ctx.log('batching: INSERT as a named (prepared once per connection) statement');
+    add('INSERT, prepared statement', 1, await closedLoop(seconds, 1, (i) =>
+      pool.query({ name: 'insert-transaction', text: INSERT_ONE, values: rowsFor('prep', i, 1).map((col) => col[0]) }),
+    ));
     let cycle = 0;
     ctx.log('batching: duplicates');
     add('duplicate: INSERT, then SELECT', 1, await closedLoop(seconds, 1, async () => {
@@ -89,6 +93,7 @@ async function batching(ctx) {
       const inserted = await pool.query(INSERT_ONE, params);
       if (inserted.rows.length === 0) await pool.query(SELECT_ONE, [id]);
     }));
+    add('duplicate: SELECT only', 1, await closedLoop(seconds, 1, () => pool.query(SELECT_ONE, [`b1_${cycle++ % 2000}`])));
     add('duplicate: one statement (CTE)', 1, await closedLoop(seconds, 1, () => pool.query(REPLAY_ONE, [`b1_${cycle++ % 2000}`, 'user_0', 'merchant_0', '1.00', 'INR'])));
     for (const size of [1, 10, 50]) {
       ctx.log(`batching: BullMQ, ${size} job(s) per call`);

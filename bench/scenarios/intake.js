@@ -57,22 +57,23 @@ async function jobOptionsOf(prefix, jobId) {
   }
 }
 
-async function profileService(ctx, prefix) {
-  const dir = path.join(ctx.logDir, 'profiles');
+/** CPU profile (--cpu-prof) of one side under the same load, summarised over the measured run only. */
+async function profileSide(ctx, side, prefix) {
+  const dir = path.join(ctx.logDir, `profile-${side}`);
   fs.rmSync(dir, { recursive: true, force: true });
-  const service = await startService(ctx, {
-    name: 'intake-api-profiled',
-    role: 'api',
-    prefix,
-    nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
-  });
-  await fire(service.url, newBodies('prof_warm'), { connections: ctx.opts.connections, duration: ctx.opts.warmup });
-  const run = await fire(service.url, newBodies('prof'), { connections: ctx.opts.connections, duration: ctx.opts.duration });
-  await children.stop(service, 15000);
+  const nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+  const child =
+    side === 'floor'
+      ? await startFloor(ctx, { name: 'floor-profiled', prefix, nodeFlags })
+      : await startService(ctx, { name: 'intake-api-profiled', role: 'api', prefix, nodeFlags });
+  await fire(child.url, newBodies(`prof_${side}_warm`), { connections: ctx.opts.connections, duration: ctx.opts.warmup });
+  const run = await fire(child.url, newBodies(`prof_${side}`), { connections: ctx.opts.connections, duration: ctx.opts.duration });
+  await children.stop(child, 15000);
   const file = fs.readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) return `no profile was written (see ${service.logFile})`;
-  const summary = summariseProfile(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')), 25);
-  return `profiled run: ${fmt.int(run.ackPerSec)} ack/s (profiler overhead included); ${path.join(dir, file)}\n${summary}`;
+  if (!file) return `no profile was written (see ${child.logFile})`;
+  const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  const summary = summariseProfile(profile, 25, (ctx.opts.duration + 1) * 1000);
+  return `${side}: ${fmt.int(run.ackPerSec)} ack/s while profiled; ${path.join(dir, file)}\n${summary}`;
 }
 
 async function intake(ctx) {
@@ -157,8 +158,10 @@ async function intake(ctx) {
   await children.stop(service);
   await children.stop(floor);
   if (opts.profile) {
-    ctx.log('intake: profiling the service (--cpu-prof)');
-    text += `\n\nCPU profile of the service under the same load:\n${await profileService(ctx, prefixes.service)}`;
+    for (const side of ['floor', 'service']) {
+      ctx.log(`intake: profiling the ${side} (--cpu-prof)`);
+      text += `\n\nCPU profile, ${await profileSide(ctx, side, prefixes[side])}`;
+    }
   }
   return {
     text,

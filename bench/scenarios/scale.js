@@ -1,7 +1,10 @@
 'use strict';
 // Scale-out: the same backlog drained by one worker process, then by two. The backlog is queued
 // through the API while the queue is paused, so every worker is up before the clock starts.
+const fs = require('node:fs');
+const path = require('node:path');
 const children = require('../lib/children');
+const { summarise: summariseProfile } = require('../cpuprofile-summary');
 const census = require('../lib/cpu-census');
 const { problemsIn } = require('../lib/log-scan');
 const { openQueue, sendWebhooks } = require('../lib/seed');
@@ -24,6 +27,10 @@ async function drain(ctx, workers, n, scaleConcurrency) {
     const destination = `merchant_scale${workers}`;
     await sendWebhooks(api.url, `scale${workers}`, n, destination);
     await children.stop(api);
+    // --profile: a CPU profile of the single worker at the highest concurrency, where it is busiest.
+    const profileDir = ctx.opts.profile && workers === 1 && scaleConcurrency === Math.max(...ctx.opts.scaleConcurrencies)
+      ? path.join(ctx.logDir, `profile-worker-${scaleConcurrency}`)
+      : undefined;
     for (let i = 1; i <= workers; i++) {
       started.push(
         await startService(ctx, {
@@ -31,6 +38,7 @@ async function drain(ctx, workers, n, scaleConcurrency) {
           role: 'worker',
           prefix,
           env: { ...env, WORKER_CONCURRENCY: String(scaleConcurrency), PROCESSING_DELAY_MS: String(scaleDelayMs) },
+          nodeFlags: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
         }),
       );
     }
@@ -47,7 +55,15 @@ async function drain(ctx, workers, n, scaleConcurrency) {
     const cpu = census.delta(before, census.snapshot(), pids);
     const workerCpu = Object.keys(pids).map((k) => `${((100 * (cpu.groups[k] || 0)) / cpu.seconds).toFixed(0)}%`);
     const problems = started.slice(1).reduce((sum, w) => sum + problemsIn(w.logFile).total, 0);
+    let profile;
+    if (profileDir) {
+      await children.stop(started[1], 15000);
+      const file = fs.readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+      if (file) profile = summariseProfile(JSON.parse(fs.readFileSync(path.join(profileDir, file), 'utf8')), 20, ms + 1000);
+      profile = `CPU profile of the worker draining ${fmt.int(n)} jobs at concurrency ${scaleConcurrency} (${path.join(profileDir, file || '')}):\n${profile || 'none written'}`;
+    }
     return {
+      profile,
       workers,
       ms,
       processed: state.processed,
@@ -87,6 +103,7 @@ async function scale(ctx) {
     table(['concurrency', 'jobs/s bound', 'workers', 'drained in', 'jobs/s', 'speed-up', 'worker CPU', 'PostgreSQL CPU', 'Redis CPU', 'warnings'], rows),
     'jobs/s bound: workers × WORKER_CONCURRENCY / delay, what the workers could do with unlimited CPU. CPU: share of one core',
     `over the drain (the machine has ${require('node:os').cpus().length}). Every job ${allPosted ? 'was' : 'was NOT'} posted in every run.`,
+    ...figures.flatMap((f) => (f.one.profile ? ['', f.one.profile] : [])),
   ].join('\n');
   return { text, figures };
 }
