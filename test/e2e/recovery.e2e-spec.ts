@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Worker } from 'bullmq';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '@app/database';
 import { RecoverySweep, SETTLEMENT_GATEWAY, SettlementGateway, SettlementProcessor, SettlementRequest } from '@app/processing';
 import { SETTLEMENT_QUEUE, redisConnectionOptions, settlementJobId } from '@app/queue';
+import { TransactionsRepository } from '@app/transactions';
 import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
@@ -209,5 +212,56 @@ describe('recovery', () => {
     const worker = await start({ APP_ROLE: 'worker', REDIS_URL: CLOSED_REDIS_URL });
     apps.splice(apps.indexOf(worker), 1);
     await worker.close(); // used to wait forever: the test's timeout is the assertion
+  });
+});
+
+describe('a settlement cut off by a hung PostgreSQL', () => {
+  let dataSource: DataSource;
+
+  afterAll(() => dataSource?.destroy());
+
+  it('never leaves a transaction PROCESSED without its ledger legs when its statements time out', async () => {
+    const databaseUrl = await createTestDatabase();
+    const options = buildDataSourceOptions(databaseUrl, { max: 1 });
+    // One pooled connection, so the next settlement borrows the one the failed settlement used.
+    dataSource = new DataSource({ ...options, extra: { ...(options.extra as object), max: 1, query_timeout: 300 } } as typeof options);
+    await dataSource.initialize();
+    const transactions = new TransactionsRepository(dataSource);
+    // Both legs, as the ledger writes them, in the same database transaction as PROCESSED.
+    const settle = (id: string) =>
+      transactions.completeProcessing(id, async (manager, row) => {
+        await manager.query(
+          `INSERT INTO ledger_postings (transaction_id, account_id, side, amount, currency)
+           VALUES ($1, $2, 'debit', -($4::numeric), $5), ($1, $3, 'credit', $4::numeric, $5)`,
+          [row.id, row.sourceAccount, row.destinationAccount, row.amount, row.currency],
+        );
+      });
+    const [cut, next] = [uniqueId('txn_cut'), uniqueId('txn_next')];
+    for (const id of [cut, next]) {
+      await transactions.insertIfAbsent({ transactionId: id, sourceAccount: 'hung_src', destinationAccount: 'hung_dst', amount: '5.00', currency: 'INR' });
+    }
+
+    // A row lock held elsewhere makes the guarded UPDATE hang, as a frozen server would; it and
+    // then its ROLLBACK time out on the client.
+    const blocker = new Client({ connectionString: databaseUrl });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT 1 FROM transactions WHERE transaction_id = $1 FOR UPDATE', [cut]);
+    await expect(settle(cut)).rejects.toThrow('Query read timeout');
+    await blocker.query('COMMIT'); // PostgreSQL answers again: the hung UPDATE runs
+    await blocker.end();
+
+    await expect(settle(next)).resolves.toMatchObject({ status: 'PROCESSED' });
+    const rows = await dataSource.query(
+      `SELECT t.transaction_id, t.status, count(p.id)::int AS legs
+         FROM transactions t LEFT JOIN ledger_postings p ON p.transaction_id = t.id
+        GROUP BY t.transaction_id, t.status ORDER BY t.transaction_id`,
+    );
+    expect(rows).toEqual(
+      [
+        { transaction_id: cut, status: 'PROCESSING', legs: 0 },
+        { transaction_id: next, status: 'PROCESSED', legs: 2 },
+      ].sort((a, b) => a.transaction_id.localeCompare(b.transaction_id)),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { inTransaction } from '@app/database';
 import { Transaction } from './transaction.entity';
 import { TRANSACTION_COLUMNS as COLUMNS, TransactionRow, toTransaction } from './transaction-row';
 import { TransactionListFilter, listTransactionsSql } from './transaction-listing.sql';
@@ -48,7 +49,8 @@ export class TransactionsRepository {
     transactionId: string,
     alongside: (manager: EntityManager, transaction: Transaction) => Promise<void>,
   ): Promise<Transaction | null> {
-    return this.dataSource.transaction(async (manager) => {
+    // inTransaction, not dataSource.transaction: a half left open by a timeout must never be committed by the next borrower.
+    return inTransaction(this.dataSource, async (manager) => {
       const [rows]: [TransactionRow[], number] = await manager.query(
         `UPDATE transactions
             SET status = 'PROCESSED', attempts = attempts + 1, processed_at = now(), updated_at = now()
