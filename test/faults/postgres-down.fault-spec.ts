@@ -80,4 +80,42 @@ describe('PostgreSQL stopped during intake', () => {
     // Nobody crashed or had to be restarted.
     expect([...apis, worker].every((p) => p.running)).toBe(true);
   });
+
+  it('answers 503 within 5 s too while PostgreSQL hangs instead of refusing connections', async () => {
+    // More senders per replica than pooled connections, so requests also queue for connections
+    // held by hung queries: that is where a pool wait and a query timeout used to add up past 5 s.
+    const senders = Array.from({ length: 60 }, (_, i) => new Sender(apis[i % 2].url, makePayloads(2000, `pg_hung_${i}`)));
+    await waitFor('intake to be flowing', async () => senders.every((s) => s.answers.some((a) => a.answer.status === 202)), (ok) => ok);
+
+    scenario.postgres!.freeze();
+    try {
+      await waitFor('both replicas to answer 503', async () => senders.every((s) => s.answers.some((a) => a.answer.status === 503)), (ok) => ok, 30_000);
+      await sleep(6000);
+    } finally {
+      scenario.postgres!.thaw();
+    }
+    for (const api of apis) await waitFor('readiness to return', () => api.status('/health/ready'), (s) => s === 200);
+    await Promise.all(senders.map((s) => s.stop()));
+
+    const answers = senders.flatMap((s) => s.answers);
+    const unavailable = answers.filter((a) => a.answer.status === 503);
+    expect(answers.filter((a) => a.answer.status !== 202 && a.answer.status !== 503).map((a) => [a.answer.status, a.answer.error])).toEqual([]);
+    for (const { answer } of unavailable) {
+      expect(answer.retryAfter).toMatch(/^\d+$/);
+      expect(answer.ms).toBeLessThanOrEqual(UNAVAILABLE_ANSWER_BOUND_MS);
+    }
+    process.stdout.write(
+      `[faults] PostgreSQL hung: ${unavailable.length} x 503 (slowest ${Math.max(...unavailable.map((a) => a.answer.ms))} ms), ${answers.length - unavailable.length} x 202\n`,
+    );
+
+    // A 503 may still have committed once PostgreSQL woke up: the redelivery says which.
+    for (const { payload, answer } of answers) if (answer.status === 202) scenario.acknowledge(payload);
+    for (const { payload } of unavailable) {
+      await deliverUntilAccepted(apis[1].url, payload);
+      scenario.acknowledge(payload);
+    }
+    await waitFor('every transaction to settle', () => scenario.statusCounts(), (c) => c.PROCESSED === scenario.acknowledged.size, 90_000, 500);
+    await expectLedgerConsistent(scenario.db, apis[0].url, scenario.acknowledged);
+    expect([...apis, worker].every((p) => p.running)).toBe(true);
+  });
 });

@@ -81,8 +81,33 @@ export class PrivatePostgres {
     await this.process?.kill('SIGINT');
   }
 
+  /**
+   * Freezes the server and every session (SIGSTOP): connections are accepted by the kernel but
+   * nothing answers, like a host that hangs or a network that drops packets.
+   */
+  freeze(): void {
+    for (const pid of this.pids()) process.kill(pid, 'SIGSTOP');
+  }
+
+  thaw(): void {
+    for (const pid of this.pids()) process.kill(pid, 'SIGCONT');
+  }
+
+  private pids(): number[] {
+    const postmaster = this.process?.pid;
+    if (!postmaster || !this.process?.running) return [];
+    let children: number[] = [];
+    try {
+      children = execFileSync('pgrep', ['-P', String(postmaster)]).toString().trim().split('\n').filter(Boolean).map(Number);
+    } catch {
+      // pgrep exits 1 when there are no children
+    }
+    return [postmaster, ...children];
+  }
+
   /** SIGKILL for whatever is left: the end of the test. */
   async destroy(): Promise<void> {
+    this.thaw();
     await this.process?.kill('SIGQUIT');
   }
 }
