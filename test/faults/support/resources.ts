@@ -27,7 +27,16 @@ const keep = process.env.FAULTS_KEEP_TEMP === '1';
 
 function killAllSync(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (!keep) for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  if (!keep) {
+    for (const folder of folders) {
+      try {
+        // Retries: a server that was just killed may still be removing its socket or pid file.
+        rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      } catch (error) {
+        process.stderr.write(`could not remove ${folder}: ${(error as Error).message}\n`);
+      }
+    }
+  }
   folders.clear();
 }
 
