@@ -10,8 +10,9 @@ import { SettlementOutcome, SettlementService } from './settlement.service';
 /**
  * Lock and stall settings (README "Guarantees"). A job's lock lives 30 s and is renewed every
  * 15 s while the process is alive, so only a dead or frozen process loses it. Another worker's
- * stalled check (every 15 s, at most one per queue across all workers) hands the job of a
- * SIGKILLed worker back within about lockDuration + stalledInterval, 30–45 s. Shorter values
+ * stalled check (every 15 s, at most one per queue across all workers; a job must be seen
+ * twice, once to mark it and once without its lock) hands the job of a SIGKILLed worker back
+ * after its lock expires: 30–60 s (33–48 s measured by test/faults/worker-sigkill). Shorter values
  * would hand jobs back sooner but risk taking them from a live worker whose event loop is
  * briefly starved; that is harmless (the database guard), but costs a second external call.
  * maxStalledCount is high because a stall is a crash, not a bad job; attempts are counted
