@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -11,6 +12,8 @@ const SWEEP_LOCK_KEY = 7_315_220_042;
 /** Rows younger than this are still in the hands of intake's own enqueue. */
 export const SWEEP_IDLE_SECONDS = 5;
 const BATCH = 500;
+/** How long a shutdown waits for a sweep in progress. */
+const SHUTDOWN_PATIENCE_MS = 5000;
 
 /**
  * PostgreSQL is the source of truth; Redis may lose any job. This re-enqueues PROCESSING
@@ -50,7 +53,8 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    // Every step is idempotent: a pass cut short (Redis or PostgreSQL hanging) is finished by the next one, anywhere.
+    await Promise.race([this.running, sleep(SHUTDOWN_PATIENCE_MS, undefined, { ref: false })]);
   }
 
   private tick(): void {
