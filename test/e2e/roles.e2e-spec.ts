@@ -208,7 +208,7 @@ describe('the server process with a bad variable', () => {
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .find((entry) => entry.level === 'fatal');
-    expect(fatal).toMatchObject({ variable: name, message: expect.stringContaining(name) });
+    expect(fatal).toMatchObject({ variable: name, msg: expect.stringContaining(name) });
     expect(output).not.toContain('sup3rS3cret');
   });
 });

@@ -3,7 +3,7 @@ import { parsePostgresUrl, withDatabase } from './postgres-url';
 
 /**
  * Creates the configured database when it does not exist yet (a fresh machine, a CI run).
- * Roles without CREATEDB simply get the original connection error later.
+ * A role without CREATEDB fails here with permission denied (42501), naming the missing database.
  */
 export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   const target = parsePostgresUrl(databaseUrl);
