@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { SettlementQueue } from '@app/queue';
 import { Transaction, TransactionStatus } from './transaction.entity';
 import { decodeCursor, encodeCursor } from './transaction-cursor';
+import { TransactionIntakeBatcher } from './transaction-intake.batcher';
 import { NewTransaction, TransactionsRepository } from './transactions.repository';
 
 export type ReceiveOutcome =
@@ -33,25 +34,22 @@ export class TransactionsService {
   constructor(
     private readonly repository: TransactionsRepository,
     private readonly queue: SettlementQueue,
+    private readonly intake: TransactionIntakeBatcher,
   ) {}
 
   /**
-   * Records a transaction once, whatever the number of (concurrent) deliveries. Only the
-   * delivery whose insert created the row enqueues; if that enqueue cannot reach Redis the
-   * committed row is picked up by the worker's recovery sweep.
+   * Records a transaction once, whatever the number of (concurrent) deliveries, in a statement
+   * shared with other requests' rows (TransactionIntakeBatcher). Only the delivery that created
+   * the row enqueues; if that enqueue cannot reach Redis the committed row is picked up by the
+   * worker's recovery sweep.
    */
   async receive(input: NewTransaction): Promise<ReceiveOutcome> {
-    const created = await this.repository.insertIfAbsent(input);
+    const { created, transaction } = await this.intake.record(input);
     if (created) {
-      await this.queue.enqueue(created.transactionId, created.enqueueGeneration);
-      return { kind: 'created', transaction: created };
+      await this.queue.enqueue(transaction.transactionId, transaction.enqueueGeneration);
+      return { kind: 'created', transaction };
     }
-    const existing = await this.repository.findByTransactionId(input.transactionId);
-    if (!existing) {
-      // Unreachable while rows are never deleted; kept explicit rather than asserted.
-      throw new Error('transaction vanished between insert and read');
-    }
-    return samePayload(existing, input) ? { kind: 'replayed', transaction: existing } : { kind: 'conflict', transaction: existing };
+    return samePayload(transaction, input) ? { kind: 'replayed', transaction } : { kind: 'conflict', transaction };
   }
 
   findByTransactionId(transactionId: string): Promise<Transaction | null> {
