@@ -8,6 +8,8 @@ export interface PoolSettings {
   max: number;
   /** How long a query waits for a free connection before failing as "PostgreSQL unavailable". */
   acquireTimeoutMs?: number;
+  /** Client-side bound on one statement; 0 means none. */
+  queryTimeoutMs?: number;
 }
 
 /** Intake answers 503 within 5 s when PostgreSQL is gone, so a request waits 2 s at most for a connection. */
@@ -20,6 +22,12 @@ const SERVING_POOL: PoolSettings = { max: 20, acquireTimeoutMs: 2000 };
  * longer costs nothing there: a dead PostgreSQL still fails at once (connection refused).
  */
 const WORKER_POOL: PoolSettings = { max: 20, acquireTimeoutMs: 30_000 };
+
+/**
+ * Migrations wait for another replica's advisory lock and may build indexes on large tables:
+ * no statement bound, or a replica booting behind a slow migration would fail its own boot.
+ */
+export const MIGRATION_POOL: PoolSettings = { max: 2, acquireTimeoutMs: 10_000, queryTimeoutMs: 0 };
 
 /** `all` serves intake too, so it keeps intake's bound. */
 export function poolSettingsFor(role: AppRole): PoolSettings {
@@ -41,7 +49,7 @@ export function buildDataSourceOptions(databaseUrl: string, pool: PoolSettings =
     extra: {
       max: pool.max,
       connectionTimeoutMillis: pool.acquireTimeoutMs ?? SERVING_POOL.acquireTimeoutMs,
-      query_timeout: 4000,
+      query_timeout: (pool.queryTimeoutMs ?? 4000) || undefined,
       keepAlive: true,
       application_name: 'paycheck',
     },

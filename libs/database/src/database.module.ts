@@ -1,23 +1,19 @@
-import { Inject, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
-import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
 import { buildDataSourceOptions, poolSettingsFor } from './data-source-options';
 import { ensureDatabaseExists } from './ensure-database';
-import { runMigrationsUnderLock } from './run-migrations';
+import { migrateDatabase } from './run-migrations';
 
 @Injectable()
 class MigrationsAtBoot implements OnModuleInit {
   private readonly logger = new Logger('Database');
 
-  constructor(
-    private readonly config: AppConfig,
-    @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly config: AppConfig) {}
 
   async onModuleInit(): Promise<void> {
     if (!this.config.dbMigrationsRun) return;
-    const applied = await runMigrationsUnderLock(this.dataSource);
+    const applied = await migrateDatabase(this.config.databaseUrl);
     if (applied.length > 0) this.logger.log(`Applied migrations: ${applied.join(', ')}`);
   }
 }

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '@app/config';
-import { buildDataSourceOptions } from './data-source-options';
 import { ensureDatabaseExists } from './ensure-database';
-import { runMigrationsUnderLock } from './run-migrations';
+import { migrateDatabase } from './run-migrations';
 
 /*
  * `npm run migrate`: applies pending migrations and exits 0, or exits 1 saying why. For
@@ -12,21 +10,14 @@ import { runMigrationsUnderLock } from './run-migrations';
  * so it is safe to run while replicas of the previous release are up or booting.
  */
 
-function log(level: 'info' | 'fatal', message: string, extra: Record<string, unknown> = {}): void {
-  const stream = level === 'fatal' ? process.stderr : process.stdout;
-  stream.write(`${JSON.stringify({ level, context: 'Migrate', message, ...extra })}\n`);
+function log(level: 'info' | 'fatal', msg: string, extra: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ level, time: new Date().toISOString(), context: 'Migrate', msg, ...extra })}\n`);
 }
 
 async function migrate(): Promise<string[]> {
   const config = loadConfig(process.env);
   await ensureDatabaseExists(config.databaseUrl);
-  const dataSource = new DataSource(buildDataSourceOptions(config.databaseUrl, { max: 2 }));
-  await dataSource.initialize();
-  try {
-    return await runMigrationsUnderLock(dataSource);
-  } finally {
-    await dataSource.destroy();
-  }
+  return migrateDatabase(config.databaseUrl);
 }
 
 migrate().then(

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { MIGRATION_POOL, buildDataSourceOptions } from './data-source-options';
 
 /** Arbitrary, fixed: every replica must contend for the same advisory lock. */
 const MIGRATION_LOCK_KEY = 7_315_220_041;
@@ -17,5 +18,16 @@ export async function runMigrationsUnderLock(dataSource: DataSource): Promise<st
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await runner.release();
+  }
+}
+
+/** Migrates the database at `databaseUrl` on a short-lived connection of its own (boot and CLI). */
+export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
+  const dataSource = new DataSource(buildDataSourceOptions(databaseUrl, MIGRATION_POOL));
+  await dataSource.initialize();
+  try {
+    return await runMigrationsUnderLock(dataSource);
+  } finally {
+    await dataSource.destroy();
   }
 }

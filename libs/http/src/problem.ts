@@ -67,7 +67,7 @@ export const Problems = {
         HttpStatus.SERVICE_UNAVAILABLE,
         'storage-unavailable',
         'Service Unavailable',
-        'The transaction store is unavailable; nothing was recorded. Retry later.',
+        'The transaction store is unavailable, so this delivery is not acknowledged. Retry later: redelivering is always safe.',
       ),
       { 'Retry-After': '5' },
     ),

@@ -64,7 +64,7 @@ export class WebhooksController {
   @ApiProblemResponse(413, 'Body larger than BODY_LIMIT')
   @ApiProblemResponse(415, 'Body is not JSON')
   @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE)')
-  @ApiProblemResponse(503, 'PostgreSQL is unavailable: nothing was recorded, retry later')
+  @ApiProblemResponse(503, 'PostgreSQL is unavailable: not acknowledged, retry later (with Retry-After)')
   async receive(@Req() req: RawBodyRequest, @Res({ passthrough: true }) res: Response): Promise<TransactionView> {
     if (!req.is(JSON_TYPES) || !req.rawBody) throw Problems.unsupportedMediaType();
     const signature = this.verifier.verify(req.rawBody, req.headers);
