@@ -4,25 +4,32 @@ import { ISO_4217_MINOR_UNITS } from '@app/money';
 
 /** 1–128 characters of A-Z a-z 0-9 _ . : -, starting with a letter or digit. */
 export const IDENTIFIER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
-const IDENTIFIER_MESSAGE = 'must be 1-128 characters of A-Z a-z 0-9 _ . : - starting with a letter or digit';
+export const IDENTIFIER_MESSAGE = 'must be 1-128 characters of A-Z a-z 0-9 _ . : - starting with a letter or digit';
+
+/** Messages shared with TransactionWebhookParser, which applies these rules by hand. */
+export const STRING_MESSAGE = 'must be a string';
+export const FINITE_NUMBER_MESSAGE = 'must be a finite JSON number';
+export const POSITIVE_MESSAGE = 'must be greater than 0';
+export const CURRENCY_MESSAGE = 'must be an active ISO 4217 currency code in upper case, like INR';
 
 /**
- * The webhook body as the contract defines it. Properties not declared here are stripped by
- * the validator (senders add fields over time) and never stored.
+ * The webhook body as the contract defines it, for OpenAPI and as the statement of the rules
+ * TransactionWebhookParser applies (the spec checks both agree). Properties not declared here
+ * are ignored (senders add fields over time) and never stored.
  */
 export class TransactionWebhookDto {
   @ApiProperty({ pattern: IDENTIFIER_PATTERN.source, example: 'txn_demo_1', description: 'The idempotency key: one transaction per id' })
-  @IsString({ message: 'must be a string' })
+  @IsString({ message: STRING_MESSAGE })
   @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
   transaction_id!: string;
 
   @ApiProperty({ pattern: IDENTIFIER_PATTERN.source, example: 'user_acc_1', description: 'Debited account' })
-  @IsString({ message: 'must be a string' })
+  @IsString({ message: STRING_MESSAGE })
   @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
   source_account!: string;
 
   @ApiProperty({ pattern: IDENTIFIER_PATTERN.source, example: 'merchant_acc_1', description: 'Credited account; differs from source_account' })
-  @IsString({ message: 'must be a string' })
+  @IsString({ message: STRING_MESSAGE })
   @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
   destination_account!: string;
 
@@ -33,12 +40,12 @@ export class TransactionWebhookDto {
     minimum: 0,
     description: "A JSON number > 0 with at most the currency's minor-unit digits (INR, USD: 2; JPY: 0; KWD: 3) and 15 significant digits",
   })
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'must be a finite JSON number' })
-  @IsPositive({ message: 'must be greater than 0' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: FINITE_NUMBER_MESSAGE })
+  @IsPositive({ message: POSITIVE_MESSAGE })
   amount!: number;
 
   @ApiProperty({ example: 'INR', description: 'Active ISO 4217 alphabetic code, upper case' })
-  @IsString({ message: 'must be a string' })
-  @IsIn(Object.keys(ISO_4217_MINOR_UNITS), { message: 'must be an active ISO 4217 currency code in upper case, like INR' })
+  @IsString({ message: STRING_MESSAGE })
+  @IsIn(Object.keys(ISO_4217_MINOR_UNITS), { message: CURRENCY_MESSAGE })
   currency!: string;
 }

@@ -1,4 +1,7 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { FieldError, ProblemException } from '@app/http';
+import { TransactionWebhookDto } from './transaction-webhook.dto';
 import { TransactionWebhookParser } from './transaction-webhook.parser';
 
 const parser = new TransactionWebhookParser();
@@ -228,5 +231,36 @@ describe('TransactionWebhookParser', () => {
       expect(errors).toHaveLength(1);
       expect(errors[0].message).toMatch(/object/);
     });
+  });
+});
+
+describe('TransactionWebhookParser and TransactionWebhookDto', () => {
+  /** The field errors class-validator finds on the DTO, as the parser used to report them. */
+  async function dtoErrors(body: Record<string, unknown>): Promise<FieldError[]> {
+    const dto = plainToInstance(TransactionWebhookDto, body);
+    return (await validate(dto, { whitelist: true, forbidUnknownValues: true, stopAtFirstError: true })).map((error) => ({
+      field: error.property,
+      message: Object.values(error.constraints ?? {})[0],
+    }));
+  }
+
+  const values: Record<string, unknown[]> = {
+    transaction_id: ['txn_1', '', '_x', 'a'.repeat(129), 42, null, undefined, ['x']],
+    source_account: ['src_1', 'bad id', 7, undefined],
+    destination_account: ['dst_1', '-x', false, undefined],
+    amount: [2500, 0.01, 0, -0, -3, '2500', null, undefined, true, { v: 1 }],
+    currency: ['INR', 'JPY', 'inr', 'ABC', 'constructor', 356, undefined],
+  };
+
+  it('reports the same field errors and messages as class-validator on the DTO', async () => {
+    for (const [field, candidates] of Object.entries(values)) {
+      for (const value of candidates) {
+        const body: Record<string, unknown> = { ...VALID, [field]: value };
+        if (value === undefined) delete body[field];
+        const expected = await dtoErrors(body);
+        const actual = expected.length === 0 ? [] : await fieldErrors(parseBody(body));
+        expect({ body, errors: actual }).toEqual({ body, errors: expected });
+      }
+    }
   });
 });

@@ -1,15 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { FieldError, Problems } from '@app/http';
 import { currencyMinorUnits, findTopLevelNumberLiteral, normalizeAmount } from '@app/money';
 import { NewTransaction } from '@app/transactions';
-import { TransactionWebhookDto } from './transaction-webhook.dto';
+import {
+  CURRENCY_MESSAGE,
+  FINITE_NUMBER_MESSAGE,
+  IDENTIFIER_MESSAGE,
+  IDENTIFIER_PATTERN,
+  POSITIVE_MESSAGE,
+} from './transaction-webhook.dto';
+
+const IDENTIFIER_FIELDS = ['transaction_id', 'source_account', 'destination_account'] as const;
+
+// Messages as class-validator reported them: it checks a property's decorators last-declared
+// first and stops at the first failure, so e.g. a string amount reads "must be greater than 0".
+function identifierError(value: unknown): string | undefined {
+  return typeof value === 'string' && IDENTIFIER_PATTERN.test(value) ? undefined : IDENTIFIER_MESSAGE;
+}
+
+function amountError(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !(value > 0)) return POSITIVE_MESSAGE;
+  return Number.isFinite(value) ? undefined : FINITE_NUMBER_MESSAGE;
+}
 
 /**
  * Turns a parsed body (plus its raw bytes) into a NewTransaction or a 400 problem listing
- * every invalid field. The amount is taken from the raw JSON literal, because JSON.parse has
- * already rounded it to a double; the stored value is the exact canonical decimal.
+ * every invalid field. The rules and messages are TransactionWebhookDto's, applied by hand:
+ * class-validator took 21 µs a body, about 9% of intake's CPU (the spec checks both agree).
+ * The amount is taken from the raw JSON literal, because JSON.parse has already rounded it
+ * to a double; the stored value is the exact canonical decimal.
  */
 @Injectable()
 export class TransactionWebhookParser {
@@ -17,30 +36,37 @@ export class TransactionWebhookParser {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw Problems.validation([{ field: '', message: 'must be a JSON object' }], 'The request body must be a JSON object.');
     }
-    const dto = plainToInstance(TransactionWebhookDto, body, { excludeExtraneousValues: false });
-    const errors: FieldError[] = (await validate(dto, { whitelist: true, forbidUnknownValues: true, stopAtFirstError: true })).map(
-      (error) => ({ field: error.property, message: Object.values(error.constraints ?? {})[0] ?? 'is invalid' }),
-    );
-    const invalid = new Set(errors.map((error) => error.field));
+    const fields = body as Record<string, unknown>;
+    const errors: FieldError[] = [];
+    for (const field of IDENTIFIER_FIELDS) {
+      const message = identifierError(fields[field]);
+      if (message) errors.push({ field, message });
+    }
+    const badAmount = amountError(fields.amount);
+    if (badAmount) errors.push({ field: 'amount', message: badAmount });
+    const currency = fields.currency;
+    const minorUnits = typeof currency === 'string' ? currencyMinorUnits(currency) : undefined;
+    if (minorUnits === undefined) errors.push({ field: 'currency', message: CURRENCY_MESSAGE });
 
-    if (!invalid.has('source_account') && !invalid.has('destination_account') && dto.source_account === dto.destination_account) {
+    const invalid = new Set(errors.map((error) => error.field));
+    if (!invalid.has('source_account') && !invalid.has('destination_account') && fields.source_account === fields.destination_account) {
       errors.push({ field: 'destination_account', message: 'must differ from source_account' });
     }
     let amount = '';
-    if (!invalid.has('amount') && !invalid.has('currency')) {
+    if (!badAmount && minorUnits !== undefined) {
       const literal = findTopLevelNumberLiteral(rawBody.toString('utf8'), 'amount');
-      const normalized = literal === undefined ? { ok: false as const, reason: 'must be a JSON number' } : normalizeAmount(literal, currencyMinorUnits(dto.currency) ?? 0);
+      const normalized = literal === undefined ? { ok: false as const, reason: 'must be a JSON number' } : normalizeAmount(literal, minorUnits);
       if (normalized.ok) amount = normalized.value;
       else errors.push({ field: 'amount', message: normalized.reason });
     }
     if (errors.length > 0) throw Problems.validation(errors);
 
     return {
-      transactionId: dto.transaction_id,
-      sourceAccount: dto.source_account,
-      destinationAccount: dto.destination_account,
+      transactionId: fields.transaction_id as string,
+      sourceAccount: fields.source_account as string,
+      destinationAccount: fields.destination_account as string,
       amount,
-      currency: dto.currency,
+      currency: currency as string,
     };
   }
 }
