@@ -38,6 +38,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // An ETag (a SHA-1 of every body Express sends) only helps conditional GETs, which no route
+  // here serves; on 202s it was pure cost.
+  app.set('etag', false);
   // Order matters: every response carries a request id and is logged and counted once, and
   // security checks run before any body is read.
   app.use(requestIdMiddleware);
