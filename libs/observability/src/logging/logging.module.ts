@@ -4,7 +4,7 @@ import { AppConfig } from '@app/config';
 import { createHttpLogger } from './http-logger';
 import { rootLoggerFor } from './root-logger';
 
-/** The pino-http middleware of this application; bootstrap mounts it before anything answers. */
+/** The request-log middleware of this application; bootstrap mounts it before anything answers. */
 export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
 
 /**
