@@ -40,8 +40,9 @@ export class TransactionWebhookDto {
     minimum: 0,
     description: "A JSON number > 0 with at most the currency's minor-unit digits (INR, USD: 2; JPY: 0; KWD: 3) and 15 significant digits",
   })
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: FINITE_NUMBER_MESSAGE })
+  // class-validator checks the last-declared decorator first: "not a number" before "not positive".
   @IsPositive({ message: POSITIVE_MESSAGE })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: FINITE_NUMBER_MESSAGE })
   amount!: number;
 
   @ApiProperty({ example: 'INR', description: 'Active ISO 4217 alphabetic code, upper case' })

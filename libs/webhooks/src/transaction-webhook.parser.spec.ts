@@ -165,6 +165,11 @@ describe('TransactionWebhookParser', () => {
       expect(await rejectedFields(parseRaw(raw))).toEqual(['amount']);
     });
 
+    it('says a string amount is not a number, not that it is not positive', async () => {
+      const raw = '{"transaction_id":"t1","source_account":"a","destination_account":"b","currency":"INR","amount":"2500"}';
+      expect(await fieldErrors(parseRaw(raw))).toEqual([{ field: 'amount', message: 'must be a finite JSON number' }]);
+    });
+
     it('rejects a missing amount', async () => {
       const { amount: _amount, ...body } = VALID;
       expect(await rejectedFields(parseBody(body))).toEqual(['amount']);

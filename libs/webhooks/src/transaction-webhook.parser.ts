@@ -12,15 +12,14 @@ import {
 
 const IDENTIFIER_FIELDS = ['transaction_id', 'source_account', 'destination_account'] as const;
 
-// Messages as class-validator reported them: it checks a property's decorators last-declared
-// first and stops at the first failure, so e.g. a string amount reads "must be greater than 0".
+// Messages as class-validator reports them for the DTO (the spec checks both agree).
 function identifierError(value: unknown): string | undefined {
   return typeof value === 'string' && IDENTIFIER_PATTERN.test(value) ? undefined : IDENTIFIER_MESSAGE;
 }
 
 function amountError(value: unknown): string | undefined {
-  if (typeof value !== 'number' || !(value > 0)) return POSITIVE_MESSAGE;
-  return Number.isFinite(value) ? undefined : FINITE_NUMBER_MESSAGE;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return FINITE_NUMBER_MESSAGE;
+  return value > 0 ? undefined : POSITIVE_MESSAGE;
 }
 
 /**
