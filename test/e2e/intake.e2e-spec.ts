@@ -279,6 +279,11 @@ describe('webhook intake (APP_ROLE=all)', () => {
       expect(problem.errors).toBeUndefined();
     });
 
+    it('does not echo a 10 kB id back in the 404 problem', async () => {
+      const problem = expectProblem(await getTransaction(t, 'x'.repeat(10_000)), 404);
+      expect(String(problem.detail).length).toBeLessThan(200);
+    });
+
     it('answers 404 problem for an unknown route', async () => {
       expectProblem(await t.http().get('/v1/nothing-here'), 404);
       expectProblem(await t.http().post('/v1/webhooks/unknown').send({}), 404);

@@ -47,7 +47,7 @@ export class TransactionsController {
   @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE)')
   async findOne(@Param('transaction_id') transactionId: string): Promise<TransactionView> {
     const transaction = await this.transactions.findByTransactionId(transactionId);
-    if (!transaction) throw Problems.notFound(`No transaction with id "${transactionId}".`);
+    if (!transaction) throw unknownTransaction(transactionId);
     return toTransactionView(transaction);
   }
 
@@ -60,10 +60,16 @@ export class TransactionsController {
   @ApiProblemResponse(409, 'The transaction is not FAILED')
   async retry(@Param('transaction_id') transactionId: string): Promise<TransactionView> {
     const outcome = await this.transactions.retry(transactionId);
-    if (outcome.kind === 'unknown') throw Problems.notFound(`No transaction with id "${transactionId}".`);
+    if (outcome.kind === 'unknown') throw unknownTransaction(transactionId);
     if (outcome.kind === 'not-failed') {
       throw Problems.conflict('not-retryable', 'Only a FAILED transaction can be retried.');
     }
     return toTransactionView(outcome.transaction);
   }
+}
+
+/** Ids are at most 128 characters; a longer path segment is cut so the 404 never echoes kilobytes. */
+function unknownTransaction(transactionId: string) {
+  const shown = transactionId.length > 128 ? `${transactionId.slice(0, 128)}…` : transactionId;
+  return Problems.notFound(`No transaction with id "${shown}".`);
 }
