@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { SettlementQueue } from '@app/queue';
+import { SettlementQueue, withTimeout } from '@app/queue';
 
 const PING_TIMEOUT_MS = 1000;
 
@@ -15,18 +15,13 @@ export class RedisHealthIndicator {
   async isHealthy(key = 'redis'): Promise<HealthIndicatorResult> {
     const check = this.health.check(key);
     if (!this.queue.isConnected()) return check.down({ message: 'not connected' });
-    let timer: NodeJS.Timeout | undefined;
     try {
       const client = await this.queue.queue.getBackend().client;
-      await Promise.race([
-        (client as unknown as { ping(): Promise<unknown> }).ping(), // the raw ioredis client behind BullMQ's adapter
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), PING_TIMEOUT_MS))),
-      ]);
+      // The raw ioredis client behind BullMQ's adapter.
+      await withTimeout((client as unknown as { ping(): Promise<unknown> }).ping(), PING_TIMEOUT_MS);
       return check.up();
     } catch (error) {
       return check.down({ message: (error as Error).message });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -3,3 +3,4 @@ export { redisConnectionOptions } from './redis-connection-options';
 export { RepeatedErrorLog } from './repeated-error-log';
 export { SETTLE_JOB, SETTLEMENT_QUEUE, SettlementJobData, settlementJobId, transactionIdFromJobId } from './settlement-job';
 export { SettlementJobStatus, SettlementQueue } from './settlement-queue';
+export { withTimeout } from './with-timeout';

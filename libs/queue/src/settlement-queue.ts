@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { RepeatedErrorLog } from './repeated-error-log';
+import { withTimeout } from './with-timeout';
 import { SETTLE_JOB, SETTLEMENT_QUEUE, SettlementJobData, settlementJobId } from './settlement-job';
 
 /**
@@ -60,20 +61,12 @@ export class SettlementQueue implements OnModuleInit {
   async enqueue(transactionId: string, generation: number): Promise<boolean> {
     if (!this.isConnected()) return false;
     const jobId = settlementJobId(transactionId, generation);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        this.queue.add(SETTLE_JOB, { transactionId, generation }, { jobId }),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('enqueue timed out')), ENQUEUE_TIMEOUT_MS);
-        }),
-      ]);
+      await withTimeout(this.queue.add(SETTLE_JOB, { transactionId, generation }, { jobId }), ENQUEUE_TIMEOUT_MS, 'enqueue timed out');
       return true;
     } catch (error) {
       this.logger.warn(`Enqueue of ${transactionId} deferred to the recovery sweep: ${(error as Error).message}`);
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SettlementQueue } from '@app/queue';
+import { SettlementQueue, withTimeout } from '@app/queue';
 
 export const SAMPLED_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 export type SampledState = (typeof SAMPLED_STATES)[number];
@@ -49,24 +49,18 @@ export class QueueSampler {
   private async read(): Promise<QueueSample | null> {
     if (!this.settlementQueue.isConnected()) return null;
     const queue = this.settlementQueue.queue;
-    let timer: NodeJS.Timeout | undefined;
     try {
       const client = (await queue.getBackend().client) as unknown as ScriptClient; // the ioredis client behind BullMQ
-      const [counts, oldest] = (await Promise.race([
-        Promise.all([
-          queue.getJobCounts(...SAMPLED_STATES),
-          client.eval(OLDEST_WAITING_SCRIPT, 1, queue.toKey('wait'), queue.toKey('')),
-        ]),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), SAMPLE_TIMEOUT_MS))),
-      ])) as [Record<string, number>, unknown];
+      const [counts, oldest] = await withTimeout(
+        Promise.all([queue.getJobCounts(...SAMPLED_STATES), client.eval(OLDEST_WAITING_SCRIPT, 1, queue.toKey('wait'), queue.toKey(''))]),
+        SAMPLE_TIMEOUT_MS,
+      );
       return {
         counts: { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 },
         oldestWaitingSeconds: ageSeconds(oldest, Date.now()),
       };
     } catch {
       return null;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }
