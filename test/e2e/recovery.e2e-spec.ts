@@ -1,43 +1,16 @@
-import { Injectable } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '@app/database';
-import { RecoverySweep, SETTLEMENT_GATEWAY, SettlementGateway, SettlementProcessor, SettlementRequest } from '@app/processing';
+import { RecoverySweep, SETTLEMENT_GATEWAY, SettlementProcessor } from '@app/processing';
 import { SETTLEMENT_QUEUE, redisConnectionOptions, settlementJobId } from '@app/queue';
 import { TransactionsRepository } from '@app/transactions';
+import { ScriptedGateway } from '../support/scripted-gateway';
 import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 /** Nothing listens on port 1: a Redis that is down. */
 const CLOSED_REDIS_URL = 'redis://127.0.0.1:1';
-
-/** A provider that can hold calls until the test releases them. */
-@Injectable()
-class HeldGateway implements SettlementGateway {
-  readonly calls: SettlementRequest[] = [];
-  private gate?: { opened: Promise<void>; open: () => void };
-
-  hold(): void {
-    let open!: () => void;
-    const opened = new Promise<void>((resolve) => (open = resolve));
-    this.gate = { opened, open };
-  }
-
-  release(): void {
-    this.gate?.open();
-    this.gate = undefined;
-  }
-
-  callsFor(transactionId: string): number {
-    return this.calls.filter((call) => call.transactionId === transactionId).length;
-  }
-
-  async settle(request: SettlementRequest): Promise<void> {
-    this.calls.push(request);
-    if (this.gate) await this.gate.opened;
-  }
-}
 
 function webhook(id: string) {
   return { transaction_id: id, source_account: `src_${id}`, destination_account: `dst_${id}`, amount: 12.34, currency: 'INR' };
@@ -55,19 +28,19 @@ describe('recovery', () => {
   let prefix: string;
   let db: Pool;
   const apps: TestApp[] = [];
-  const gateways = new Map<TestApp, HeldGateway>();
+  const gateways = new Map<TestApp, ScriptedGateway>();
 
   const start = async (env: Record<string, string>) => {
     const app = await startTestApp(
       { DATABASE_URL: databaseUrl, QUEUE_PREFIX: prefix, ...env },
-      { processing: { settlementGateway: HeldGateway } },
+      { processing: { settlementGateway: ScriptedGateway } },
     );
     apps.push(app);
     // Only roles that process have a gateway (asking an API app for one would abort the process).
-    if (env.APP_ROLE !== 'api') gateways.set(app, app.app.get<HeldGateway>(SETTLEMENT_GATEWAY, { strict: false }));
+    if (env.APP_ROLE !== 'api') gateways.set(app, app.app.get<ScriptedGateway>(SETTLEMENT_GATEWAY, { strict: false }));
     return app;
   };
-  const gatewayOf = (app: TestApp): HeldGateway => {
+  const gatewayOf = (app: TestApp): ScriptedGateway => {
     const gateway = gateways.get(app);
     if (!gateway) throw new Error('this app does not process');
     return gateway;
@@ -170,7 +143,7 @@ describe('recovery', () => {
     gateway.hold();
     const id = uniqueId('txn_lock_lost');
     await worker.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
-    await waitFor(async () => gateway.callsFor(id), (n) => n === 1);
+    await waitFor(async () => gateway.callsFor(id).length, (n) => n === 1);
 
     // The lock expires (as after a long event-loop stall); BullMQ's stalled check, run by hand
     // twice (the first marks suspects, the second moves those without a lock), hands it back.
@@ -181,7 +154,7 @@ describe('recovery', () => {
       await redis.del(worker.queue.keys['stalled-check']);
       await bull.moveStalledJobsToWait();
     }
-    await waitFor(async () => gateway.callsFor(id), (n) => n === 2);
+    await waitFor(async () => gateway.callsFor(id).length, (n) => n === 2);
 
     gateway.release();
     expect(await processed(id)).toMatchObject({ attempts: 1, postings: 2 });
@@ -197,7 +170,7 @@ describe('recovery', () => {
     gateway.hold();
     const id = uniqueId('txn_in_hand');
     await worker.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
-    await waitFor(async () => gateway.callsFor(id), (n) => n === 1);
+    await waitFor(async () => gateway.callsFor(id).length, (n) => n === 1);
 
     apps.splice(apps.indexOf(worker), 1);
     const closing = worker.close();

@@ -1,42 +1,8 @@
-import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SETTLEMENT_GATEWAY, SettlementGateway, SettlementRequest } from '@app/processing';
+import { SETTLEMENT_GATEWAY } from '@app/processing';
+import { ScriptedGateway } from '../support/scripted-gateway';
 import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
-
-/** A provider the test scripts: fails on demand, or holds calls until released. */
-@Injectable()
-class ScriptedGateway implements SettlementGateway {
-  readonly calls: Array<SettlementRequest & { at: number }> = [];
-  failFirst = new Map<string, number>();
-  alwaysFail = false;
-  private gate?: { opened: Promise<void>; open: () => void };
-
-  hold(): void {
-    let open!: () => void;
-    const opened = new Promise<void>((resolve) => (open = resolve));
-    this.gate = { opened, open };
-  }
-
-  release(): void {
-    this.gate?.open();
-    this.gate = undefined;
-  }
-
-  callsFor(transactionId: string): Array<SettlementRequest & { at: number }> {
-    return this.calls.filter((call) => call.transactionId === transactionId);
-  }
-
-  async settle(request: SettlementRequest): Promise<void> {
-    this.calls.push({ ...request, at: Date.now() });
-    if (this.gate) await this.gate.opened;
-    const left = this.failFirst.get(request.transactionId) ?? 0;
-    if (this.alwaysFail || left > 0) {
-      this.failFirst.set(request.transactionId, left - 1);
-      throw new Error(`provider declined attempt ${request.attempt}`);
-    }
-  }
-}
 
 function webhook(id: string, amount = 25.5) {
   return { transaction_id: id, source_account: `src_${id}`, destination_account: `dst_${id}`, amount, currency: 'INR' };
