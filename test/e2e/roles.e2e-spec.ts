@@ -7,6 +7,7 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { SETTLEMENT_QUEUE, redisConnectionOptions } from '@app/queue';
 import { TestApp, startTestApp, testQueuePrefix, waitFor } from '../support/test-app';
+import { freePort } from '../support/server-process';
 import { createTestDatabase } from '../support/test-databases';
 import { getTransaction, jobsForTransaction, postWebhook, postingsFor, webhookBody } from '../support/webhooks';
 
@@ -311,14 +312,4 @@ async function startRedisProxy(redisUrl: string): Promise<RedisProxy> {
       for (const socket of sockets) socket.destroy();
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
