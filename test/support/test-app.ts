@@ -5,7 +5,7 @@ import request from 'supertest';
 import { AppConfig, loadConfig } from '@app/config';
 import { SETTLEMENT_QUEUE } from '@app/queue';
 import { CreateAppOptions, createApp } from '../../apps/server/src/bootstrap/create-app';
-import { uniqueSuffix } from './test-databases';
+import { TEMPLATE_ENV, uniqueSuffix } from './test-databases';
 
 export interface TestApp {
   app: INestApplication;
@@ -24,8 +24,9 @@ export const FAST_ENV: Record<string, string> = {
   DB_MIGRATIONS_RUN: 'false',
 };
 
+/** A fresh BullMQ prefix under this run's name, so the global teardown can remove its keys. */
 export function testQueuePrefix(): string {
-  return `paycheck-test-${uniqueSuffix()}`;
+  return `${process.env[TEMPLATE_ENV] ?? 'paycheck_test_adhoc'}-${uniqueSuffix()}`;
 }
 
 /** A real application (real PostgreSQL, real Redis) for one role, initialised but not listening. */
