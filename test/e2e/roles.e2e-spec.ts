@@ -145,6 +145,9 @@ describe('the server process on SIGTERM', () => {
 
   it.each(['worker', 'all'])('exits 0 as APP_ROLE=%s while Redis is unreachable', async (role) => {
     const server = await liveServer({ APP_ROLE: role, REDIS_URL: 'redis://127.0.0.1:1' });
+    // Connection errors are logged as JSON lines too, never as raw multi-line stack dumps.
+    const lines = server.outputSoFar().split('\n').filter((line) => line.trim() !== '');
+    expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
     expect(await server.stop()).toEqual({ code: 0, signal: null, output: '' });
   });
 });
@@ -246,6 +249,8 @@ interface StartedServer {
   stop: () => Promise<StoppedServer>;
   /** Waits for an exit the process makes on its own, with all of its output. */
   exited: () => Promise<{ code: number | null; output: string }>;
+  /** Everything written to stdout and stderr so far (the last 20 kB). */
+  outputSoFar: () => string;
   kill: () => void;
 }
 
@@ -278,7 +283,7 @@ function startServer(env: Record<string, string>): StartedServer {
   };
   const exitedByItself = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   const exited = async () => ({ code: (await exitedByItself)[0], output });
-  return { env, baseUrl: `http://127.0.0.1:${env.PORT}`, stop, kill, exited };
+  return { env, baseUrl: `http://127.0.0.1:${env.PORT}`, stop, kill, exited, outputSoFar: () => output };
 }
 
 interface RedisProxy {

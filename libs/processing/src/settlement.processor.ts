@@ -1,4 +1,4 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { AppConfig } from '@app/config';
@@ -48,13 +48,21 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
 
   /** Concurrency is the worker's policy, read at start, so restarting with a new value applies it. */
   onApplicationBootstrap(): void {
-    // Redis outages, lost locks ("could not renew lock", "Missing lock for job") surface here;
-    // none of them loses work (the sweep and the database guard cover them), so they are logged.
-    this.worker.on('error', (error: Error) => this.errors.warn(error));
     this.worker.on('completed', (job: Job) => this.inHand.reported(job.token));
     this.worker.on('failed', (job: Job | undefined) => this.inHand.reported(job?.token));
     this.worker.concurrency = this.config.workerConcurrency;
     this.worker.run().catch((error: Error) => this.logger.error(`Settlement worker stopped: ${error.message}`));
+  }
+
+  /**
+   * Redis outages, lost locks ("could not renew lock", "Missing lock for job") surface here;
+   * none of them loses work (the sweep and the database guard cover them), so they are logged.
+   * A decorated handler is attached as soon as the worker exists, before it first connects:
+   * errors emitted earlier would reach BullMQ's fallback console.error as multi-line stderr.
+   */
+  @OnWorkerEvent('error')
+  onWorkerError(error: Error): void {
+    this.errors.warn(error);
   }
 
   /**
