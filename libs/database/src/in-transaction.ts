@@ -1,9 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-
-/** TypeORM's own way to hand a connection back so the pool destroys it (private in its typings). */
-interface DestroyableRunner {
-  releasePostgresConnection(error?: Error): Promise<void>;
-}
+import { releaseQueryRunner } from './release-query-runner';
 
 /**
  * DataSource.transaction(), except that a connection whose ROLLBACK failed is destroyed instead
@@ -28,7 +24,6 @@ export async function inTransaction<T>(dataSource: DataSource, work: (manager: E
     }
     throw error;
   } finally {
-    if (broken) await (runner as unknown as DestroyableRunner).releasePostgresConnection(broken);
-    else await runner.release();
+    await releaseQueryRunner(runner, broken);
   }
 }

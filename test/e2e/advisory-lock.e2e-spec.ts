@@ -1,0 +1,51 @@
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions, withTryAdvisoryLock } from '@app/database';
+import { createTestDatabase } from '../support/test-databases';
+
+const KEY = 424_242;
+
+describe('withTryAdvisoryLock', () => {
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    dataSource = new DataSource(buildDataSourceOptions(await createTestDatabase(), { max: 4 }));
+    await dataSource.initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+  });
+
+  it('runs the work of one holder at a time and skips the others', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = withTryAdvisoryLock(dataSource, KEY, async () => {
+      await held;
+      return 'first';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(withTryAdvisoryLock(dataSource, KEY, async () => 'second')).resolves.toBeUndefined();
+    release();
+    await expect(first).resolves.toBe('first');
+    await expect(withTryAdvisoryLock(dataSource, KEY, async () => 'after')).resolves.toBe('after');
+  });
+
+  it('releases the lock when the work throws', async () => {
+    await expect(withTryAdvisoryLock(dataSource, KEY, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(withTryAdvisoryLock(dataSource, KEY, async () => 'free')).resolves.toBe('free');
+  });
+
+  it('completes when its session broke during the work, and the lock is free afterwards', async () => {
+    // The session holding the lock is killed mid-work, so the unlock fails: the periodic job
+    // must not fail for it, and its connection is destroyed rather than pooled.
+    await withTryAdvisoryLock(dataSource, KEY, async () => {
+      await dataSource.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`,
+        [KEY],
+      );
+    });
+    await expect(withTryAdvisoryLock(dataSource, KEY, async () => 'taken again')).resolves.toBe('taken again');
+    const [{ held }] = await dataSource.query(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND objid = $1`, [KEY]);
+    expect(held).toBe(0);
+  });
+});
