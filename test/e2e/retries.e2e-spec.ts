@@ -186,4 +186,19 @@ describe('the processing policy belongs to the worker', () => {
     // Under the old policy it would still be retrying until attempt 10.
     expect(failed.body.attempts).toBeLessThan(10);
   });
+
+  it('fails without another call a job whose attempts already exceed a lowered max', async () => {
+    const id = uniqueId('txn_policy_lowered');
+    for (const earlier of workers.splice(0)) await earlier.close(); // only this test's workers consume
+    const lenient = await startWorker({ PROCESSING_MAX_ATTEMPTS: '10', PROCESSING_BACKOFF_MS: '50' });
+    await api.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
+    await waitFor(() => get(id), (res) => res.body.attempts >= 3);
+    await lenient.close();
+    const attemptsSoFar = (await get(id)).body.attempts as number;
+
+    const strict = await startWorker({ PROCESSING_MAX_ATTEMPTS: '2', PROCESSING_BACKOFF_MS: '50' });
+    const failed = await waitFor(() => get(id), (res) => res.body.status === 'FAILED');
+    expect(failed.body.attempts).toBe(attemptsSoFar);
+    expect(strict.app.get<ScriptedGateway>(SETTLEMENT_GATEWAY, { strict: false }).callsFor(id)).toEqual([]);
+  });
 });

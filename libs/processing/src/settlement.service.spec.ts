@@ -33,6 +33,7 @@ function setup(options: { env?: Record<string, string>; current?: Transaction | 
       await alongside({}, current as Transaction);
       return current;
     }),
+    failExhausted: jest.fn(async () => row({ ...(current as Transaction), status: 'FAILED' })),
     recordFailedAttempt: jest.fn(async (_id: string, error: string, max: number) => {
       const attempts = (current as Transaction).attempts + 1;
       return row({ attempts, lastError: error, status: attempts >= max ? 'FAILED' : 'PROCESSING' });
@@ -53,6 +54,14 @@ const unavailable = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.
 
 describe('SettlementService', () => {
   beforeAll(() => Logger.overrideLogger(false));
+
+  it('fails without another call when the attempts already made reach a lowered PROCESSING_MAX_ATTEMPTS', async () => {
+    const { service, gateway, ledger, transactions } = setup({ current: row({ attempts: 3, lastError: 'provider down' }), env: { PROCESSING_MAX_ATTEMPTS: '2' } });
+    await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'failed', attempt: 3, error: 'provider down' });
+    expect(transactions.failExhausted).toHaveBeenCalledWith('txn_1', 2);
+    expect(gateway.settle).not.toHaveBeenCalled();
+    expect(ledger.post).not.toHaveBeenCalled();
+  });
 
   it('posts both legs once the external call succeeds', async () => {
     const { service, ledger, gateway } = setup();

@@ -59,6 +59,7 @@ export class SettlementService {
     if (!transaction) return { kind: 'skipped', reason: 'unknown transaction' };
     const skip = skipReason(transaction, generation);
     if (skip) return { kind: 'skipped', reason: skip };
+    if (transaction.attempts >= this.config.processingMaxAttempts) return this.failExhausted(transaction);
     const attempt = transaction.attempts + 1;
     this.logger.log({ msg: `Processing transaction ${transactionId}`, transaction_id: transactionId, attempt, outcome: 'started' });
 
@@ -87,6 +88,16 @@ export class SettlementService {
     if (!posted) return { kind: 'skipped', reason: 'settled concurrently by another delivery' };
     this.logger.log({ msg: `Transaction ${transactionId} marked as PROCESSED`, transaction_id: transactionId, attempt, outcome: 'processed' });
     return { kind: 'processed', attempt };
+  }
+
+  /** Workers restarted with a lower PROCESSING_MAX_ATTEMPTS apply it at once: no further call. */
+  private async failExhausted(transaction: Transaction): Promise<SettlementOutcome> {
+    const { transactionId, attempts } = transaction;
+    const failed = await this.transactions.failExhausted(transactionId, this.config.processingMaxAttempts);
+    if (!failed) return { kind: 'skipped', reason: 'settled concurrently by another delivery' };
+    const error = failed.lastError ?? 'no attempts left under the current policy';
+    this.logger.warn({ msg: `Transaction ${transactionId} marked as FAILED`, transaction_id: transactionId, attempt: attempts, outcome: 'failed', error });
+    return { kind: 'failed', attempt: attempts, error };
   }
 
   private async recordFailure(transactionId: string, attempt: number, error: unknown): Promise<SettlementOutcome> {

@@ -80,6 +80,17 @@ export class TransactionsRepository {
     return rows.length > 0 ? toTransaction(rows[0]) : null;
   }
 
+  /** PROCESSING → FAILED for a row whose failed attempts already reach maxAttempts (a lowered policy). */
+  async failExhausted(transactionId: string, maxAttempts: number): Promise<Transaction | null> {
+    const [rows]: [TransactionRow[], number] = await this.dataSource.query(
+      `UPDATE transactions SET status = 'FAILED', updated_at = now()
+        WHERE transaction_id = $1 AND status = 'PROCESSING' AND attempts >= $2
+        RETURNING ${COLUMNS}`,
+      [transactionId, maxAttempts],
+    );
+    return rows.length > 0 ? toTransaction(rows[0]) : null;
+  }
+
   /** PROCESSING rows untouched for `idleSeconds`, in id order after `afterId`: candidates for the recovery sweep. */
   async findIdleProcessing(idleSeconds: number, afterId: string, limit: number): Promise<Transaction[]> {
     const rows: TransactionRow[] = await this.dataSource.query(

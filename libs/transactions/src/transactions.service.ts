@@ -69,6 +69,11 @@ export class TransactionsService {
     return this.repository.recordFailedAttempt(transactionId, error, maxAttempts);
   }
 
+  /** FAILED without another call when the worker's current policy allows no further attempt. */
+  failExhausted(transactionId: string, maxAttempts: number): Promise<Transaction | null> {
+    return this.repository.failExhausted(transactionId, maxAttempts);
+  }
+
   findIdleProcessing(idleSeconds: number, afterId: string, limit: number): Promise<Transaction[]> {
     return this.repository.findIdleProcessing(idleSeconds, afterId, limit);
   }
