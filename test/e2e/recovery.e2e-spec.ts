@@ -210,9 +210,11 @@ describe('a settlement cut off by a hung PostgreSQL', () => {
         );
       });
     const [cut, next] = [uniqueId('txn_cut'), uniqueId('txn_next')];
-    for (const id of [cut, next]) {
-      await transactions.insertIfAbsent({ transactionId: id, sourceAccount: 'hung_src', destinationAccount: 'hung_dst', amount: '5.00', currency: 'INR' });
-    }
+    await dataSource.query(
+      `INSERT INTO transactions (transaction_id, source_account, destination_account, amount, currency)
+       VALUES ($1, 'hung_src', 'hung_dst', 5.00, 'INR'), ($2, 'hung_src', 'hung_dst', 5.00, 'INR')`,
+      [cut, next],
+    );
 
     // A row lock held elsewhere makes the guarded UPDATE hang, as a frozen server would; it and
     // then its ROLLBACK time out on the client.

@@ -20,18 +20,6 @@ export interface NewTransaction {
 export class TransactionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** One statement decides new vs. existing atomically: null means the id was already there. */
-  async insertIfAbsent(input: NewTransaction): Promise<Transaction | null> {
-    const rows: TransactionRow[] = await this.dataSource.query(
-      `INSERT INTO transactions (transaction_id, source_account, destination_account, amount, currency)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (transaction_id) DO NOTHING
-       RETURNING ${COLUMNS}`,
-      [input.transactionId, input.sourceAccount, input.destinationAccount, input.amount, input.currency],
-    );
-    return rows.length > 0 ? toTransaction(rows[0]) : null;
-  }
-
   async findByTransactionId(transactionId: string): Promise<Transaction | null> {
     const rows: TransactionRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM transactions WHERE transaction_id = $1`,
