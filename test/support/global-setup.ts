@@ -1,7 +1,6 @@
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions } from '../../libs/database/src/data-source-options';
 import { ensureDatabaseExists } from '../../libs/database/src/ensure-database';
 import { withDatabase } from '../../libs/database/src/postgres-url';
+import { migrateDatabase } from '../../libs/database/src/run-migrations';
 import { RUN_PREFIX, TEMPLATE_ENV, TEST_SERVER_URL, uniqueSuffix, withAdmin } from './test-databases';
 
 /** Migrates one template database per run; test files clone it (see createTestDatabase). */
@@ -9,10 +8,7 @@ export default async function globalSetup(): Promise<void> {
   const template = `${RUN_PREFIX}${uniqueSuffix()}`;
   const url = withDatabase(TEST_SERVER_URL, template);
   await ensureDatabaseExists(url);
-  const dataSource = new DataSource(buildDataSourceOptions(url, { max: 2 }));
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  await dataSource.destroy();
+  await migrateDatabase(url);
   // A template must have no connections while it is cloned.
   await withAdmin((admin) => admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [template]));
   process.env[TEMPLATE_ENV] = template;

@@ -5,4 +5,4 @@ export { ensureDatabaseExists } from './ensure-database';
 export { inTransaction } from './in-transaction';
 export { MIGRATIONS } from './migrations';
 export { parsePostgresUrl } from './postgres-url';
-export { migrateDatabase, runMigrationsUnderLock } from './run-migrations';
+export { migrateDatabase } from './run-migrations';

@@ -1,4 +1,4 @@
-import { amountsEqual, normalizeAmount } from './amount';
+import { normalizeAmount } from './amount';
 
 const ok = (value: string) => ({ ok: true, value });
 const POSITIVE = 'must be greater than 0';
@@ -135,38 +135,5 @@ describe('normalizeAmount', () => {
     expect(() => normalizeAmount('1', 1.5)).toThrow(RangeError);
     expect(() => normalizeAmount('1', 1e9)).toThrow(RangeError);
     expect(() => normalizeAmount('1', Number.NaN)).toThrow(RangeError);
-  });
-});
-
-describe('amountsEqual', () => {
-  it('treats equal canonical decimals as equal', () => {
-    expect(amountsEqual('2500.00', '2500.00')).toBe(true);
-  });
-
-  it('ignores scale: 2500 equals 2500.00 and 0.10 equals 0.1', () => {
-    expect(amountsEqual('2500', '2500.00')).toBe(true);
-    expect(amountsEqual('0.10', '0.1')).toBe(true);
-    expect(amountsEqual('007.50', '7.5')).toBe(true);
-  });
-
-  it('treats -0 and 0.00 as equal', () => {
-    expect(amountsEqual('-0', '0.00')).toBe(true);
-  });
-
-  it('distinguishes values that collide as doubles', () => {
-    expect(amountsEqual('9007199254740993', '9007199254740992')).toBe(false);
-    expect(amountsEqual('0.30', '0.3000000000000000444')).toBe(false);
-  });
-
-  it('distinguishes sign and magnitude', () => {
-    expect(amountsEqual('1.00', '-1.00')).toBe(false);
-    expect(amountsEqual('10.00', '1.00')).toBe(false);
-    expect(amountsEqual('1.01', '1.10')).toBe(false);
-  });
-
-  it('throws on text that is not a plain decimal', () => {
-    for (const bad of ['', '1e3', '1.', '.5', '+1', ' 1', 'abc']) {
-      expect(() => amountsEqual(bad, '1')).toThrow(TypeError);
-    }
   });
 });

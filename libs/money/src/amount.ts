@@ -112,31 +112,3 @@ export function normalizeAmount(literal: string, minorUnits: number): NormalizeA
   const value = (integerPart || '0') + (minorUnits > 0 ? `.${fraction}` : '');
   return { ok: true, value };
 }
-
-const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
-
-/** Sign, integer digits without leading zeros, fraction digits without trailing zeros. */
-function decimalKey(d: string): string {
-  const m = PLAIN_DECIMAL.exec(d);
-  if (!m) throw new TypeError(`not a plain decimal: ${JSON.stringify(d)}`);
-  // Index scans rather than /0+$/-style regexes, which backtrack quadratically on long input.
-  const intDigits = m[2];
-  let from = 0;
-  while (from < intDigits.length && intDigits[from] === '0') from++;
-  const fracDigits = m[3] ?? '';
-  let to = fracDigits.length;
-  while (to > 0 && fracDigits[to - 1] === '0') to--;
-  const int = intDigits.slice(from);
-  const frac = fracDigits.slice(0, to);
-  const isZero = int === '' && frac === '';
-  return `${m[1] === '-' && !isZero ? '-' : ''}${int}.${frac}`;
-}
-
-/**
- * Exact equality of two plain decimal strings (as produced by normalizeAmount or read back
- * from a PostgreSQL numeric), independent of scale: "2500.00" equals "2500", "-0" equals "0".
- * Throws TypeError for anything that is not a plain decimal.
- */
-export function amountsEqual(a: string, b: string): boolean {
-  return decimalKey(a) === decimalKey(b);
-}

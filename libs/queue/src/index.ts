@@ -1,6 +1,6 @@
 export { QueueModule } from './queue.module';
 export { redisConnectionOptions } from './redis-connection-options';
 export { RepeatedErrorLog } from './repeated-error-log';
-export { SETTLE_JOB, SETTLEMENT_QUEUE, SettlementJobData, settlementJobId, transactionIdFromJobId } from './settlement-job';
+export { SETTLE_JOB, SETTLEMENT_QUEUE, SettlementJobData, settlementJobId } from './settlement-job';
 export { SettlementJobStatus, SettlementQueue } from './settlement-queue';
 export { withTimeout } from './with-timeout';

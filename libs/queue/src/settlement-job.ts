@@ -22,7 +22,3 @@ export interface SettlementJobData {
 export function settlementJobId(transactionId: string, generation: number): string {
   return `${transactionId.replace(/:/g, '%3A')}#${generation}`;
 }
-
-export function transactionIdFromJobId(jobId: string): string {
-  return jobId.slice(0, jobId.lastIndexOf('#')).replace(/%3A/g, ':');
-}
