@@ -3,8 +3,7 @@ import { DataSource } from 'typeorm';
 import { SettlementGateway, SettlementRequest } from '@app/processing';
 import { settlementJobId } from '@app/queue';
 import { BULK_RETRY_BATCH } from '@app/transactions';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
-import { createTestDatabase } from '../support/test-databases';
+import { TestApp, isolatedEnv, startTestApp, uniqueId, waitFor } from '../support/test-app';
 
 interface Row {
   transaction_id: string;
@@ -18,7 +17,7 @@ describe('bulk retry POST /v1/transactions/retry', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    api = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() });
+    api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()) });
     db = api.app.get(DataSource);
   });
 
@@ -140,7 +139,7 @@ describe('bulk retry with a worker', () => {
 
   beforeAll(async () => {
     app = await startTestApp(
-      { APP_ROLE: 'all', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix(), PROCESSING_MAX_ATTEMPTS: '1' },
+      { APP_ROLE: 'all', ...(await isolatedEnv()), PROCESSING_MAX_ATTEMPTS: '1' },
       { processing: { settlementGateway: FlakyGateway } },
     );
   });

@@ -1,5 +1,4 @@
-import { TestApp, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
-import { createTestDatabase } from '../support/test-databases';
+import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 
 const KEY = 'ops_key_5c1e9a7b3d2f4086';
 
@@ -14,7 +13,7 @@ describe('queue dashboard /admin/queues', () => {
   let api: TestApp;
 
   beforeAll(async () => {
-    api = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() });
+    api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()) });
   });
 
   afterAll(async () => {
@@ -47,7 +46,7 @@ describe('operator tools behind API_KEYS', () => {
   let api: TestApp;
 
   beforeAll(async () => {
-    api = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix(), API_KEYS: KEY });
+    api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()), API_KEYS: KEY });
   });
 
   afterAll(async () => {
@@ -79,7 +78,7 @@ describe('operator tools behind API_KEYS', () => {
 
 describe('operator tools on the worker role', () => {
   it('are not mounted: the worker serves only probes and metrics', async () => {
-    const worker = await startTestApp({ APP_ROLE: 'worker', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() });
+    const worker = await startTestApp({ APP_ROLE: 'worker', ...(await isolatedEnv()) });
     try {
       await worker.http().get('/admin/queues').expect(404);
       await worker.http().get('/docs-json').expect(404);

@@ -1,7 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { SETTLEMENT_GATEWAY, SettlementGateway, SettlementRequest } from '@app/processing';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
-import { createTestDatabase } from '../support/test-databases';
+import { TestApp, isolatedEnv, startTestApp, uniqueId, waitFor } from '../support/test-app';
 
 // README "Extending": a team replaces the simulated external call with its own provider,
 // registered through DI on the worker, and the provider's client comes from its own module.
@@ -47,7 +46,7 @@ describe('extending: a settlement gateway registered through DI', () => {
     );
 
   beforeAll(async () => {
-    const env = { DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() };
+    const env = { ...(await isolatedEnv()) };
     api = await startTestApp({ ...env, APP_ROLE: 'api' });
     // An hour-long simulated call: anything settled within the test went through the replacement.
     worker = await startTestApp(

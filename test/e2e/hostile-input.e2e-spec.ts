@@ -4,8 +4,7 @@ import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { IDENTIFIER_PATTERN } from '@app/webhooks';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
-import { createTestDatabase } from '../support/test-databases';
+import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 
 // Every body below is correctly signed: a compromised or buggy sender must not get further
 // with a hostile payload than a stranger without the secret.
@@ -37,8 +36,7 @@ describe('hostile input', () => {
   beforeAll(async () => {
     t = await startTestApp({
       APP_ROLE: 'api',
-      DATABASE_URL: await createTestDatabase(),
-      QUEUE_PREFIX: testQueuePrefix(),
+      ...(await isolatedEnv()),
       WEBHOOK_SECRET: SECRET,
       API_KEYS: KEY,
     });

@@ -1,6 +1,5 @@
 import { NewTransaction, TransactionsService } from '@app/transactions';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
-import { createTestDatabase } from '../support/test-databases';
+import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 
 /** Concurrent deliveries share one INSERT (TransactionIntakeBatcher); these pin what each caller still gets. */
 describe('intake batching', () => {
@@ -16,7 +15,7 @@ describe('intake batching', () => {
   });
 
   beforeAll(async () => {
-    api = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() });
+    api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()) });
     transactions = api.app.get(TransactionsService);
   });
 

@@ -1,7 +1,6 @@
 import type { Response } from 'supertest';
 import { SettlementQueue } from '@app/queue';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
-import { createTestDatabase } from '../support/test-databases';
+import { TestApp, isolatedEnv, startTestApp, uniqueId, waitFor } from '../support/test-app';
 import {
   WebhookBody,
   countTransactionRows,
@@ -34,8 +33,7 @@ describe('webhook intake (APP_ROLE=all)', () => {
   beforeAll(async () => {
     t = await startTestApp({
       APP_ROLE: 'all',
-      DATABASE_URL: await createTestDatabase(),
-      QUEUE_PREFIX: testQueuePrefix(),
+      ...(await isolatedEnv()),
       // Long enough that a GET right after the 202 still sees PROCESSING on a busy machine.
       PROCESSING_DELAY_MS: '2000',
     });

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { TransactionListFilter, encodeCursor, listTransactionsSql } from '@app/transactions';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
+import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 interface Page {
@@ -13,7 +13,7 @@ describe('listing GET /v1/transactions', () => {
   let api: TestApp;
 
   beforeAll(async () => {
-    api = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() });
+    api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()) });
   });
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { ServerProcess, runServerToExit, startServerProcess } from '../support/server-process';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
+import { TestApp, isolatedEnv, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 const KEY = 'log_test_key_7d3b9f1a5c2e8046';
@@ -29,7 +29,7 @@ describe('request ids', () => {
   let api: TestApp;
 
   beforeAll(async () => {
-    api = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix(), API_KEYS: KEY });
+    api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()), API_KEYS: KEY });
   });
 
   afterAll(async () => {

@@ -3,8 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { RecoverySweep, SettlementGateway, SettlementRequest } from '@app/processing';
 import { metricNames, sampleValue } from '../support/prometheus-text';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
-import { createTestDatabase } from '../support/test-databases';
+import { TestApp, isolatedEnv, startTestApp, uniqueId, waitFor } from '../support/test-app';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
@@ -35,7 +34,7 @@ describe('metrics on the API role', () => {
   let api: TestApp;
 
   beforeAll(async () => {
-    api = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix(), WEBHOOK_SECRET: SECRET });
+    api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()), WEBHOOK_SECRET: SECRET });
   });
 
   afterAll(async () => {
@@ -128,7 +127,7 @@ describe('metrics on the API role', () => {
 
 describe('metrics when Redis is unreachable', () => {
   it('still answers the scrape, without queue depth and with the oldest-job age unknown', async () => {
-    const api = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix(), REDIS_URL: 'redis://127.0.0.1:1' });
+    const api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()), REDIS_URL: 'redis://127.0.0.1:1' });
     try {
       const text = await scrape(api);
       expect(sampleValue(text, 'paycheck_queue_jobs', { state: 'waiting' })).toBeUndefined();
@@ -153,7 +152,7 @@ describe('metrics on the worker role', () => {
   let worker: TestApp;
 
   beforeAll(async () => {
-    const env = { DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() };
+    const env = { ...(await isolatedEnv()) };
     api = await startTestApp({ ...env, APP_ROLE: 'api' });
     worker = await startTestApp(
       { ...env, APP_ROLE: 'worker', PROCESSING_MAX_ATTEMPTS: '2', PROCESSING_BACKOFF_MS: '100' },

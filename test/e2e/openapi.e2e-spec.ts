@@ -1,5 +1,4 @@
-import { TestApp, startTestApp, testQueuePrefix } from '../support/test-app';
-import { createTestDatabase } from '../support/test-databases';
+import { TestApp, isolatedEnv, startTestApp } from '../support/test-app';
 
 interface Operation {
   parameters?: { name: string; in: string; required?: boolean }[];
@@ -54,7 +53,7 @@ describe('OpenAPI document', () => {
   let doc: OpenApiDocument;
 
   beforeAll(async () => {
-    api = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() });
+    api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()) });
     doc = (await api.http().get('/docs-json').expect(200).expect('Content-Type', /json/)).body as OpenApiDocument;
   });
 

@@ -1,8 +1,7 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SETTLE_JOB } from '@app/queue';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
-import { createTestDatabase } from '../support/test-databases';
+import { TestApp, isolatedEnv, startTestApp, uniqueId, waitFor } from '../support/test-app';
 import { getTransaction, jobsForTransaction, postWebhook, postingsFor, webhookBody } from '../support/webhooks';
 
 /** Long enough that jobs taken together are visibly held together, even on a busy machine. */
@@ -12,7 +11,7 @@ describe('processing (APP_ROLE=all, default concurrency)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ APP_ROLE: 'all', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix(), PROCESSING_DELAY_MS: '1000' });
+    t = await startTestApp({ APP_ROLE: 'all', ...(await isolatedEnv()), PROCESSING_DELAY_MS: '1000' });
   });
 
   afterAll(async () => {
@@ -85,8 +84,7 @@ describe('processing holds many calls at once', () => {
   beforeAll(async () => {
     t = await startTestApp({
       APP_ROLE: 'all',
-      DATABASE_URL: await createTestDatabase(),
-      QUEUE_PREFIX: testQueuePrefix(),
+      ...(await isolatedEnv()),
       PROCESSING_DELAY_MS: String(SLOW_CALL_MS),
     });
   });
@@ -120,8 +118,7 @@ describe('WORKER_CONCURRENCY bounds what one worker holds', () => {
   beforeAll(async () => {
     t = await startTestApp({
       APP_ROLE: 'all',
-      DATABASE_URL: await createTestDatabase(),
-      QUEUE_PREFIX: testQueuePrefix(),
+      ...(await isolatedEnv()),
       PROCESSING_DELAY_MS: '600',
       WORKER_CONCURRENCY: '2',
     });

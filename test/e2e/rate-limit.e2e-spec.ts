@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { RedisRateLimiter } from '@app/security';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
+import { TestApp, isolatedEnv, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 const LIMIT = 3;
@@ -128,7 +128,7 @@ describe('rate limiting', () => {
 
   describe('with RATE_LIMIT_PER_MINUTE unset', () => {
     it('never answers 429', async () => {
-      const app = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() });
+      const app = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()) });
       try {
         const statuses = await Promise.all(Array.from({ length: 30 }, () => app.http().get('/v1/transactions/txn_none').then((res) => res.status)));
         expect(new Set(statuses)).toEqual(new Set([404]));

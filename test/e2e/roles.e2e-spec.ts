@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { SETTLEMENT_QUEUE, redisConnectionOptions } from '@app/queue';
-import { TestApp, startTestApp, testQueuePrefix, waitFor } from '../support/test-app';
+import { TestApp, isolatedEnv, startTestApp, testQueuePrefix, waitFor } from '../support/test-app';
 import { freePort } from '../support/server-process';
 import { createTestDatabase } from '../support/test-databases';
 import { getTransaction, jobsForTransaction, postWebhook, postingsFor, webhookBody } from '../support/webhooks';
@@ -21,7 +21,7 @@ describe('roles: an API and a worker sharing a database and a queue', () => {
   const body = webhookBody({ amount: 75.5, currency: 'USD' });
 
   beforeAll(async () => {
-    Object.assign(env, { DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() });
+    Object.assign(env, { ...(await isolatedEnv()) });
     api = await startTestApp({ ...env, APP_ROLE: 'api' });
   });
 

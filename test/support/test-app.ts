@@ -5,7 +5,7 @@ import request from 'supertest';
 import { AppConfig, loadConfig } from '@app/config';
 import { SETTLEMENT_QUEUE } from '@app/queue';
 import { CreateAppOptions, createApp } from '../../apps/server/src/bootstrap/create-app';
-import { TEMPLATE_ENV, uniqueSuffix } from './test-databases';
+import { TEMPLATE_ENV, createTestDatabase, uniqueSuffix } from './test-databases';
 
 export interface TestApp {
   app: INestApplication;
@@ -42,6 +42,11 @@ export async function startTestApp(env: Record<string, string>, options: CreateA
     http: () => request(app.getHttpServer()),
     close: () => app.close(),
   };
+}
+
+/** A database and a queue prefix of its own, for an app that shares them with no other test file. */
+export async function isolatedEnv(): Promise<{ DATABASE_URL: string; QUEUE_PREFIX: string }> {
+  return { DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() };
 }
 
 export async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20000): Promise<T> {
