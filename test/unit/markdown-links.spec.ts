@@ -50,12 +50,12 @@ describe('the link checker', () => {
   });
 
   it('reports a missing file, a missing anchor and a link leaving the repository', () => {
-    write('docs/a.md', '# A\n## Known\n[ok](../README.md#top) [self](#known) [gone](b.md) [anchor](#unknown) [out](../../shared/X.md)\n');
+    write('docs/a.md', '# A\n## Known\n[ok](../README.md#top) [self](#known) [gone](b.md) [anchor](#unknown) [out](../../elsewhere/X.md)\n');
     write('README.md', '# Top\n');
     expect(deadLinks(root, 'docs/a.md').map((d) => [d.target, d.reason])).toEqual([
       ['b.md', 'no such file'],
       ['#unknown', 'no heading or id "unknown"'],
-      ['../../shared/X.md', 'points outside the repository'],
+      ['../../elsewhere/X.md', 'points outside the repository'],
     ]);
   });
 
