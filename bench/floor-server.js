@@ -2,7 +2,7 @@
 // The framework-free floor the intake is measured against: node:http, a pg Pool and a BullMQ Queue.
 // One INSERT ... ON CONFLICT DO NOTHING and, for a new row, one queue.add with the service's job
 // options and data; 202 with the row as JSON. No validation, no signature, no logging: the least any
-// implementation of the contract's intake has to do.
+// implementation of Paycheck's intake has to do.
 const http = require('node:http');
 const { Pool } = require('pg');
 const { Queue } = require('bullmq');

@@ -2,7 +2,7 @@ import { Injectable, Module } from '@nestjs/common';
 import { SETTLEMENT_GATEWAY, SettlementGateway, SettlementRequest } from '@app/processing';
 import { TestApp, isolatedEnv, startTestApp, uniqueId, waitFor } from '../support/test-app';
 
-// README "Extending": a team replaces the simulated external call with its own provider,
+// docs/extending.md: a team replaces the simulated external call with its own provider,
 // registered through DI on the worker, and the provider's client comes from its own module.
 // Both roles run as in production: the API takes the webhook, a separate worker settles it.
 
@@ -21,7 +21,7 @@ class AcmeClient {
 @Module({ providers: [AcmeClient], exports: [AcmeClient] })
 class AcmeClientModule {}
 
-/** The replacement under test: the shape a team writes, as in the README. */
+/** The replacement under test: the shape a team writes, as in docs/extending.md. */
 @Injectable()
 class AcmeSettlementGateway implements SettlementGateway {
   constructor(private readonly acme: AcmeClient) {}

@@ -13,7 +13,7 @@ import {
 } from '../support/webhooks';
 
 const ISO_8601_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const CONTRACT_KEYS = [
+const TRANSACTION_KEYS = [
   'amount',
   'attempts',
   'created_at',
@@ -53,13 +53,13 @@ describe('webhook intake (APP_ROLE=all)', () => {
   const processed = (id: string) => waitFor(() => getTransaction(t, id), (res) => res.body.status === 'PROCESSED');
 
   describe('a new transaction', () => {
-    it('answers 202 with the transaction in PROCESSING, its Location and the contract body', async () => {
+    it('answers 202 with the transaction in PROCESSING, its Location and the documented body', async () => {
       const body = webhookBody({ amount: 2500, currency: 'INR' });
       const res = await postWebhook(t, body).expect(202);
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(res.headers.location).toBe(`/v1/transactions/${body.transaction_id}`);
       expect(res.headers['idempotent-replayed']).toBeUndefined();
-      expect(Object.keys(res.body).sort()).toEqual(CONTRACT_KEYS);
+      expect(Object.keys(res.body).sort()).toEqual(TRANSACTION_KEYS);
       expect(res.body).toEqual({
         transaction_id: body.transaction_id,
         source_account: body.source_account,

@@ -5,7 +5,7 @@ import { Scenario } from './support/scenario';
 import { waitFor } from './support/wait-for';
 import { Delivery, WebhookPayload, deliver, deliverUntilAccepted, makePayloads } from './support/webhooks';
 
-/** The contract's bound for answering 503 while PostgreSQL is unavailable. */
+/** The promised bound for answering 503 while PostgreSQL is unavailable. */
 const UNAVAILABLE_ANSWER_BOUND_MS = 5000;
 
 /** Sends new webhooks one after another until stopped, keeping every answer. */

@@ -37,7 +37,7 @@ describe('loadConfig', () => {
       });
     });
 
-    it('holds at least 100 jobs per worker by default, as the contract requires', () => {
+    it('holds at least 100 jobs per worker by default', () => {
       expect(loadConfig({}).workerConcurrency).toBeGreaterThanOrEqual(100);
     });
 

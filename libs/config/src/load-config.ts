@@ -9,12 +9,12 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 
 /**
  * Ten thousand simulated calls are timers and promises, not threads: a process holds them
- * cheaply (see README "Performance"). 1000 keeps a single worker able to absorb a burst while
+ * cheaply (see docs/performance.md). 1000 keeps a single worker able to absorb a burst while
  * bounding the lock-renewal and PostgreSQL pool pressure of finishing jobs.
  */
 export const DEFAULT_WORKER_CONCURRENCY = 1000;
 
-/** Reads and validates every variable of the contract; throws ConfigError naming the first bad one. */
+/** Reads and validates every variable of the configuration table (README); throws ConfigError naming the first bad one. */
 export function loadConfig(env: Env): AppConfig {
   const read = new EnvReader(env);
   return new AppConfig({

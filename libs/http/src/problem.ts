@@ -16,7 +16,7 @@ export interface ProblemDocument {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Problem types are documented in the README ("Errors"); generic statuses use about:blank. */
+/** Problem types are documented in docs/api.md ("Errors"); generic statuses use about:blank. */
 const PROBLEM_TYPE_BASE = 'https://paycheck.dev/problems/';
 
 export class ProblemException extends HttpException {

@@ -12,7 +12,7 @@ export interface SettlementRequest {
 
 /**
  * The external call, behind a DI token so a team can replace the simulation with a real
- * provider (see README "Extending"). Throwing means "try again later": the worker counts the
+ * provider (see docs/extending.md). Throwing means "try again later": the worker counts the
  * attempt, backs off and retries until PROCESSING_MAX_ATTEMPTS.
  */
 export interface SettlementGateway {

@@ -8,7 +8,7 @@ import { JobsInHand } from './jobs-in-hand';
 import { SettlementOutcome, SettlementService } from './settlement.service';
 
 /**
- * Lock and stall settings (README "Guarantees"). A job's lock lives 30 s and is renewed every
+ * Lock and stall settings (docs/guarantees.md). A job's lock lives 30 s and is renewed every
  * 15 s while the process is alive, so only a dead or frozen process loses it. Another worker's
  * stalled check (every 15 s, at most one per queue across all workers; a job must be seen
  * twice, once to mark it and once without its lock) hands the job of a SIGKILLed worker back

@@ -23,7 +23,7 @@ export function rateLimiting(limiter: RateLimiter): RequestHandler {
 }
 
 /**
- * `req.ip` is the socket peer: 'trust proxy' is deliberately not set (see README "Security"),
+ * `req.ip` is the socket peer: 'trust proxy' is deliberately not set (see docs/security.md),
  * so behind a load balancer anonymous clients share the balancer's address.
  */
 function clientOf(req: Request, res: Response): string {

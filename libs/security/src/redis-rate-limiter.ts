@@ -35,7 +35,7 @@ type HitCommand = (key: string, windowMs: number) => Promise<[number, number]>;
  *
  * Fails open: when Redis is down or slow the request proceeds uncounted. The limit protects
  * capacity; it is not what makes a webhook safe (the signature is) or durable (PostgreSQL is).
- * The contract keeps accepting webhooks while Redis is down, and failing closed would turn a
+ * Paycheck keeps accepting webhooks while Redis is down, and failing closed would turn a
  * Redis outage into refused payments, which is worse than a minute without a limit.
  */
 export class RedisRateLimiter implements RateLimiter, OnModuleInit, OnApplicationShutdown {

@@ -25,7 +25,7 @@ export function isOpenPath(path: string): boolean {
   return path === '/' || path === '/metrics' || path === WEBHOOK_PATH || path === '/health' || path.startsWith('/health/');
 }
 
-/** Browser-facing operator tools, which also accept the key as a Basic password (see README "Security"). */
+/** Browser-facing operator tools, which also accept the key as a Basic password (see docs/security.md). */
 export function isOperatorToolPath(path: string): boolean {
   return path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-') || path === '/admin/queues' || path.startsWith('/admin/queues/');
 }

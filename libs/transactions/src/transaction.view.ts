@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TRANSACTION_STATUSES, Transaction, TransactionStatus } from './transaction.entity';
 
-/** The transaction as the contract shows it to HTTP clients (and the OpenAPI schema of it). */
+/** The transaction as the API shows it to HTTP clients (and the OpenAPI schema of it). */
 export class TransactionView {
   @ApiProperty({ example: 'txn_demo_1' })
   transaction_id!: string;
@@ -42,7 +42,7 @@ export function toTransactionView(transaction: Transaction): TransactionView {
     transaction_id: transaction.transactionId,
     source_account: transaction.sourceAccount,
     destination_account: transaction.destinationAccount,
-    // The contract's amount is a JSON number. Stored amounts have at most 15 significant
+    // The API's amount is a JSON number (docs/api.md). Stored amounts have at most 15 significant
     // digits, which a double carries exactly to and from its decimal text: this is
     // serialisation only, no arithmetic ever happens on it.
     amount: Number(transaction.amount),

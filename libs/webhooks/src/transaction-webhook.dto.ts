@@ -13,7 +13,7 @@ export const POSITIVE_MESSAGE = 'must be greater than 0';
 export const CURRENCY_MESSAGE = 'must be an active ISO 4217 currency code in upper case, like INR';
 
 /**
- * The webhook body as the contract defines it, for OpenAPI and as the statement of the rules
+ * The webhook body as docs/api.md defines it, for OpenAPI and as the statement of the rules
  * TransactionWebhookParser applies (the spec checks both agree). Properties not declared here
  * are ignored (senders add fields over time) and never stored.
  */

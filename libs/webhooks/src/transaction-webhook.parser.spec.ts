@@ -41,7 +41,7 @@ async function rejectedFields(parsing: Promise<unknown>): Promise<string[]> {
 }
 
 describe('TransactionWebhookParser', () => {
-  it('turns the contract example into a transaction with a canonical decimal amount', async () => {
+  it('turns the README example into a transaction with a canonical decimal amount', async () => {
     await expect(parseBody(VALID)).resolves.toEqual({
       transactionId: 'txn_demo_1',
       sourceAccount: 'user_acc_1',

@@ -10,7 +10,7 @@ import { TransactionWebhookParser } from './transaction-webhook.parser';
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
- * The contract answers 503 within 5 s when PostgreSQL is unavailable. A hung PostgreSQL (no
+ * Intake must answer 503 within 5 s when PostgreSQL is unavailable (docs/guarantees.md). A hung PostgreSQL (no
  * refusal) otherwise costs a pool wait plus a query timeout per query: measured 5.8 s with 30
  * deliveries in flight per replica (test/faults/postgres-down). Past this deadline intake
  * answers 503; work that still commits later is a redelivery's replay.

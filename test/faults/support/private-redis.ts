@@ -21,7 +21,7 @@ export function redisAnswers(port: number): Promise<boolean> {
 
 /**
  * A Redis of the test's own, without persistence: stopping it loses every key, which is the
- * worst Redis can do to us (production runs with AOF, see README "Guarantees").
+ * worst Redis can do to us (production runs with AOF, see docs/guarantees.md).
  */
 export class PrivateRedis {
   private process?: ManagedProcess;

@@ -7,7 +7,7 @@ export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 export const PROCESSING_RESULTS = ['processed', 'failed', 'retried'] as const;
 export type ProcessingResult = (typeof PROCESSING_RESULTS)[number];
 
-/** The contract's metrics (README "Operations"), plus a per-route HTTP status counter. */
+/** The metrics of docs/operations.md, plus a per-route HTTP status counter. */
 @Injectable()
 export class PaycheckMetrics {
   private readonly webhooksReceived: Counter<'outcome'>;
