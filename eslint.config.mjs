@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
-import { importBoundaries } from './tools/eslint/import-boundaries.mjs';
+import paycheck from './eslint.rules.cjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.probe-tmp/**', 'libs/console/dist/**'] },
@@ -11,7 +11,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
-    plugins: { paycheck: { rules: { 'import-boundaries': importBoundaries } } },
+    plugins: { paycheck },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',

@@ -1,18 +1,18 @@
-// Libraries meet only through their entry points: `@app/<lib>` resolves to libs/<lib>/src/index.ts.
-// A deep path (`@app/ledger/src/x`, `../../ledger/src/x`) couples a lib to another's internals, and
-// nothing under libs/ may reach into apps/. Tests are free to reach internals.
-import path from 'node:path';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
+// Project lint rules, loaded by eslint.config.mjs and tested in test/unit/lint-rules.spec.ts.
+//
+// import-boundaries: libraries meet only through their entry points (`@app/<lib>` resolves to
+// libs/<lib>/src/index.ts). A deep path (`@app/ledger/src/x`, `../../ledger/src/x`) couples a lib to
+// another's internals, and nothing under libs/ may reach into apps/. Tests may reach internals.
+const path = require('node:path');
 
 /** `{ area: 'libs' | 'apps', name }` for a file under libs/<name>/ or apps/<name>/, else undefined. */
-function placeOf(file) {
-  const [area, name] = path.relative(ROOT, file).split(path.sep);
+function placeOf(root, file) {
+  const [area, name] = path.relative(root, file).split(path.sep);
   return (area === 'libs' || area === 'apps') && name ? { area, name } : undefined;
 }
 
-function problemWith(source, file) {
-  const from = placeOf(file);
+function boundaryProblem(root, file, source) {
+  const from = placeOf(root, file);
   if (!from) return undefined;
   const alias = /^@app\/([^/]+)(\/.*)?$/.exec(source);
   if (alias) {
@@ -21,13 +21,13 @@ function problemWith(source, file) {
     return undefined;
   }
   if (!source.startsWith('.')) return undefined;
-  const to = placeOf(path.resolve(path.dirname(file), source));
+  const to = placeOf(root, path.resolve(path.dirname(file), source));
   if (!to || (to.area === from.area && to.name === from.name)) return undefined;
   if (to.area === 'apps') return `nothing under libs/ imports apps/ ('${source}')`;
   return `import '@app/${to.name}', not '${source}'`;
 }
 
-export const importBoundaries = {
+const importBoundaries = {
   meta: {
     type: 'problem',
     docs: { description: 'libs meet only through @app/<lib> entry points; libs never import apps' },
@@ -38,11 +38,11 @@ export const importBoundaries = {
     const check = (node) => {
       const source = node.source;
       if (!source || source.type !== 'Literal' || typeof source.value !== 'string') return;
-      const problem = problemWith(source.value, context.filename);
+      const problem = boundaryProblem(__dirname, context.filename, source.value);
       if (problem) context.report({ node: source, messageId: 'boundary', data: { problem } });
     };
     return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
   },
 };
 
-export { problemWith };
+module.exports = { rules: { 'import-boundaries': importBoundaries } };
