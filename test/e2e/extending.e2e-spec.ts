@@ -1,4 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import { SETTLEMENT_GATEWAY, SettlementGateway, SettlementRequest } from '@app/processing';
 import { TestApp, isolatedEnv, startTestApp, uniqueId, waitFor } from '../support/test-app';
 
@@ -90,5 +91,57 @@ describe('extending: a settlement gateway registered through DI', () => {
     expect(acme.received.filter((r) => r.transactionId === id).map((r) => r.attempt)).toEqual([1, 2]);
     const balance = await api.http().get(`/v1/accounts/dst_${id}/balance`).expect(200);
     expect(balance.body.balances).toEqual({});
+  });
+});
+
+/** A gateway built from configuration by a factory: no class of its own per variant. */
+function gatewayFor(region: string, acme: AcmeClient): SettlementGateway {
+  return {
+    settle: async (request) => {
+      const { accepted } = await acme.createSettlement({ ...request, transactionId: `${region}/${request.transactionId}` });
+      if (!accepted) throw new Error(`acme ${region} declined ${request.transactionId}`);
+    },
+  };
+}
+
+describe('extending: a settlement gateway supplied by a factory', () => {
+  let api: TestApp;
+  let worker: TestApp;
+  let acme: AcmeClient;
+
+  beforeAll(async () => {
+    const env = { ...(await isolatedEnv()) };
+    api = await startTestApp({ ...env, APP_ROLE: 'api' });
+    worker = await startTestApp(
+      { ...env, APP_ROLE: 'worker', PROCESSING_DELAY_MS: '3600000' },
+      {
+        processing: {
+          settlementGateway: {
+            inject: [AppConfig, AcmeClient],
+            useFactory: (config: AppConfig, client: AcmeClient) => gatewayFor(config.queuePrefix, client),
+          },
+          imports: [AcmeClientModule],
+        },
+      },
+    );
+    acme = worker.app.get(AcmeClient, { strict: false });
+  });
+
+  afterAll(async () => {
+    await worker?.queue.obliterate({ force: true });
+    await api?.close();
+    await worker?.close();
+  });
+
+  it('settles through the gateway the factory built from its injected configuration and client', async () => {
+    const id = uniqueId('txn_factory');
+    await api.http().post('/v1/webhooks/transactions').send({ transaction_id: id, source_account: 'src_f', destination_account: 'dst_f', amount: 7, currency: 'INR' }).expect(202);
+
+    await waitFor(
+      () => api.http().get(`/v1/transactions/${id}`),
+      (res) => res.body.status === 'PROCESSED',
+    );
+    const prefix = worker.app.get(AppConfig, { strict: false }).queuePrefix;
+    expect(acme.received.map((r) => r.transactionId)).toEqual([`${prefix}/${id}`]);
   });
 });

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { ProcessingWorkerModule, ProcessingWorkerOptions } from '@app/processing';
+import { ProcessingModule, ProcessingWorkerOptions } from '@app/processing';
 import { API_FEATURE_MODULES } from './api-app.module';
 import { CoreModule } from './core.module';
 import { RootController } from './root.controller';
@@ -11,7 +11,7 @@ export class AllInOneAppModule {
   static forRoot(config: AppConfig, processing?: ProcessingWorkerOptions): DynamicModule {
     return {
       module: AllInOneAppModule,
-      imports: [CoreModule.forRoot(config), ...API_FEATURE_MODULES, ProcessingWorkerModule.register(processing)],
+      imports: [CoreModule.forRoot(config), ...API_FEATURE_MODULES, ProcessingModule.forWorker(processing)],
       controllers: [RootController],
     };
   }

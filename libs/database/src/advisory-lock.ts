@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { releaseQueryRunner } from './release-query-runner';
+import { releaseQueryRunner } from './typeorm-internals';
 
 /**
  * Runs `work` only if this session wins the advisory lock `key`; otherwise returns undefined

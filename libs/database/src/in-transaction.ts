@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { releaseQueryRunner } from './release-query-runner';
+import { releaseQueryRunner } from './typeorm-internals';
 
 /**
  * DataSource.transaction(), except that a connection whose ROLLBACK failed is destroyed instead

@@ -6,3 +6,4 @@ export { inTransaction } from './in-transaction';
 export { MIGRATIONS } from './migrations';
 export { parsePostgresUrl } from './postgres-url';
 export { migrateDatabase } from './run-migrations';
+export { pgPoolOf, releaseQueryRunner, TypeOrmInternalsMoved } from './typeorm-internals';

@@ -1,5 +1,5 @@
 export { BalanceView } from './balance.view';
 export { LedgerPosting, PostingSide } from './ledger-posting.entity';
-export { LedgerHttpModule, LedgerModule } from './ledger.module';
+export { LedgerModule } from './ledger.module';
 export { PostingRequest } from './ledger.repository';
 export { Balances, LedgerService } from './ledger.service';

@@ -1,5 +1,5 @@
 export { backoffDelayMs } from './backoff';
-export { ProcessingWorkerModule, ProcessingWorkerOptions } from './processing.module';
+export { ProcessingModule, ProcessingWorkerOptions, SettlementGatewayFactory } from './processing.module';
 export { RecoverySweep, SWEEP_IDLE_SECONDS } from './recovery-sweep';
 export { SETTLEMENT_GATEWAY, SettlementGateway, SettlementRequest } from './settlement-gateway';
 export { STORAGE_RETRY_DELAY_MS, SettlementOutcome, SettlementService } from './settlement.service';

@@ -6,6 +6,6 @@ export { TransactionListFilter, listTransactionsSql } from './transaction-listin
 export { TransactionPageView } from './transaction-page.view';
 export { Transaction, TRANSACTION_STATUSES, TransactionStatus } from './transaction.entity';
 export { TransactionView, toTransactionView } from './transaction.view';
-export { TransactionsHttpModule, TransactionsModule } from './transactions.module';
+export { TransactionsModule } from './transactions.module';
 export { NewTransaction, TransactionsRepository } from './transactions.repository';
 export { BULK_RETRY_BATCH, ReceiveOutcome, RetryOutcome, TransactionListRequest, TransactionPage, TransactionsService } from './transactions.service';

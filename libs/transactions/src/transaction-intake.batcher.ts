@@ -2,6 +2,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
+import { pgPoolOf } from '@app/database';
 import { isDatabaseUnavailable } from '@app/http';
 import { Transaction } from './transaction.entity';
 import { TRANSACTION_COLUMNS as COLUMNS, TransactionRow, toTransaction } from './transaction-row';
@@ -125,7 +126,7 @@ export class TransactionIntakeBatcher implements OnModuleDestroy {
 
   /** TypeORM's pg pool: its query() destroys a connection that failed rather than pooling it. */
   private pool(): Pool {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
+    return pgPoolOf(this.dataSource);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueueModule } from '@app/queue';
 import { Transaction } from './transaction.entity';
@@ -7,17 +7,24 @@ import { TransactionsController } from './transactions.controller';
 import { TransactionsRepository } from './transactions.repository';
 import { TransactionsService } from './transactions.service';
 
-/** The transaction entity and its rules, importable by either role. */
+/**
+ * The transaction entity and its rules, importable by either role. `forApi()` adds the HTTP routes,
+ * which only API roles load.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([Transaction]), QueueModule],
   providers: [TransactionsRepository, TransactionsService, TransactionIntakeBatcher],
   exports: [TransactionsService, TransactionsRepository],
 })
-export class TransactionsModule {}
+export class TransactionsModule {
+  static forApi(): DynamicModule {
+    return { module: TransactionsRoutesModule, imports: [TransactionsModule], controllers: [TransactionsController] };
+  }
+}
 
-/** The HTTP routes over transactions; imported by the API root only. */
-@Module({
-  imports: [TransactionsModule],
-  controllers: [TransactionsController],
-})
-export class TransactionsHttpModule {}
+/**
+ * The host of the routes `forApi()` adds. Its own class, so that the routes share the one
+ * TransactionsModule instance every other importer gets, instead of a second copy of its providers.
+ */
+@Module({})
+class TransactionsRoutesModule {}
