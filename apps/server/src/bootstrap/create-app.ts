@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
-import { ProblemDetailsFilter, jsonBodyParser, requestIdMiddleware } from '@app/http';
+import { ProblemDetailsFilter, applyClientTimeouts, jsonBodyParser, requestIdMiddleware } from '@app/http';
 import { createBootLogger, observeHttp } from '@app/observability';
 import { ProcessingWorkerOptions } from '@app/processing';
 import { AllInOneAppModule } from '../all-in-one-app.module';
@@ -37,6 +37,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: createBootLogger(config),
   });
   app.useLogger(app.get(Logger));
+  applyClientTimeouts(app.getHttpServer());
   app.disable('x-powered-by');
   // An ETag (a SHA-1 of every body Express sends) only helps conditional GETs, which no route
   // here serves; on 202s it was pure cost.
