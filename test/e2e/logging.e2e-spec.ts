@@ -205,8 +205,8 @@ describe('logs of a boot that fails', () => {
       QUEUE_PREFIX: testQueuePrefix(),
       LOG_LEVEL: 'info',
     });
-    expect(code).not.toBe(0);
+    expect(code).toBe(1);
     const lines = logLines(stdout);
-    expect(lines.find((line) => line.level === 'error')).toMatchObject({ err: { message: expect.stringContaining('ECONNREFUSED') } });
+    expect(lines.find((line) => line.level === 'fatal')).toMatchObject({ variable: 'DATABASE_URL', msg: expect.stringContaining('ECONNREFUSED') });
   }, 120_000);
 });

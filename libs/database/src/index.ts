@@ -6,3 +6,5 @@ export { inTransaction } from './in-transaction';
 export { MIGRATIONS } from './migrations';
 export { parsePostgresUrl } from './postgres-url';
 export { migrateDatabase } from './run-migrations';
+export { DatabaseUnreachableError } from './database-unreachable.error';
+export { DATABASE_CONNECT_DEADLINE_MS, waitForDatabase } from './wait-for-database';

@@ -11,6 +11,7 @@ import { ApiAppModule } from '../api-app.module';
 import { WorkerAppModule } from '../worker-app.module';
 import { mountOperatorTools } from './operator-tools';
 import { applySecurity } from './security';
+import { StartingGate } from './starting-gate';
 
 export interface CreateAppOptions {
   /** Extension point for teams: e.g. a real settlement gateway instead of the simulation. */
@@ -30,8 +31,11 @@ export function rootModuleFor(config: AppConfig, options: CreateAppOptions = {})
 
 /** Builds (but does not start listening) the Nest application for the configured role. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModuleFor(config, options), {
+  const root = rootModuleFor(config, options);
+  const app = await NestFactory.create<NestExpressApplication>({ ...root, providers: [...(root.providers ?? []), StartingGate] }, {
     bodyParser: false,
+    // A failed boot rejects, so main.ts ends it with one fatal line (Nest would exit on its own).
+    abortOnError: false,
     // JSON lines at LOG_LEVEL from the first boot message, failed boots included; once the
     // container exists, the injected logger (same pino instance) adds the request context.
     logger: createBootLogger(config),
@@ -46,6 +50,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // security checks run before any body is read.
   app.use(requestIdMiddleware);
   observeHttp(app);
+  app.use(app.get(StartingGate).middleware);
   applySecurity(app, config);
   app.use(...jsonBodyParser(config.bodyLimitBytes));
   if (config.role !== 'worker') mountOperatorTools(app, config);
