@@ -1,7 +1,10 @@
 import { AddressInfo, Socket, connect } from 'node:net';
 import type { Server } from 'node:http';
+import request from 'supertest';
+import { loadConfig } from '@app/config';
 import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '@app/http';
-import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
+import { createApp } from '../../apps/server/src/bootstrap/create-app';
+import { FAST_ENV, TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 import { countTransactionRows, postWebhook, webhookBody } from '../support/webhooks';
 
 /** How late past its deadline a slow client may be cut off: the server checks every second, and this machine is loaded. */
@@ -112,5 +115,21 @@ describe('HTTP hygiene', () => {
     expect(res.body).toMatchObject({ status: 400, detail: expect.stringMatching(/byte-order mark/) });
     expect(JSON.stringify(res.body)).not.toMatch(/amount/);
     expect(await countTransactionRows(t.app, body.transaction_id)).toBe(0);
+  });
+
+  it('answers 503 with Retry-After, not a 404, while a server bound to its port is still initialising', async () => {
+    // main.ts binds the port before init; this is that window, held open.
+    const starting = await createApp(loadConfig({ ...FAST_ENV, APP_ROLE: 'api', ...(await isolatedEnv()) }));
+    try {
+      const early = await request(starting.getHttpServer()).post('/v1/webhooks/transactions').set('Content-Type', 'application/json').send(JSON.stringify(webhookBody()));
+      expect(early.status).toBe(503);
+      expect(early.headers['retry-after']).toBe('1');
+      expect(early.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(early.body).toMatchObject({ status: 503, detail: expect.stringContaining('starting') });
+      await starting.init();
+      await request(starting.getHttpServer()).get('/health/live').expect(200);
+    } finally {
+      await starting.close();
+    }
   });
 });
