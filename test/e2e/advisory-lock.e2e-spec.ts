@@ -19,11 +19,16 @@ describe('withTryAdvisoryLock', () => {
   it('runs the work of one holder at a time and skips the others', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    let signalHolding!: () => void;
+    const holding = new Promise<void>((resolve) => (signalHolding = resolve));
     const first = withTryAdvisoryLock(dataSource, KEY, async () => {
+      signalHolding(); // the work runs only once the lock is won
       await held;
       return 'first';
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await holding;
+    const [{ granted }] = await dataSource.query(`SELECT count(*)::int AS granted FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`, [KEY]);
+    expect(granted).toBe(1);
     await expect(withTryAdvisoryLock(dataSource, KEY, async () => 'second')).resolves.toBeUndefined();
     release();
     await expect(first).resolves.toBe('first');

@@ -62,7 +62,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
 export async function runServerToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: process.cwd(),
-    env: { PATH: process.env.PATH ?? '', ...FAST_ENV, ...env, PORT: String(await freePort()) },
+    env: { PATH: process.env.PATH ?? '', ...FAST_ENV, PORT: String(await freePort()), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

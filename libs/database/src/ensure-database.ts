@@ -1,13 +1,16 @@
 import { Client } from 'pg';
 import { parsePostgresUrl, withDatabase } from './postgres-url';
 
+/** One connection attempt's bound, unless the caller has less time left. */
+const CONNECT_TIMEOUT_MS = 5000;
+
 /**
  * Creates the configured database when it does not exist yet (a fresh machine, a CI run).
  * A role without CREATEDB fails here with permission denied (42501), naming the missing database.
  */
-export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
+export async function ensureDatabaseExists(databaseUrl: string, connectTimeoutMs = CONNECT_TIMEOUT_MS): Promise<void> {
   const target = parsePostgresUrl(databaseUrl);
-  const probe = new Client({ connectionString: target.url, ssl: target.ssl, connectionTimeoutMillis: 5000 });
+  const probe = new Client({ connectionString: target.url, ssl: target.ssl, connectionTimeoutMillis: connectTimeoutMs });
   try {
     await probe.connect();
     return;
@@ -19,7 +22,7 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   const admin = new Client({
     connectionString: withDatabase(target.url, 'postgres'),
     ssl: target.ssl,
-    connectionTimeoutMillis: 5000,
+    connectionTimeoutMillis: connectTimeoutMs,
   });
   await admin.connect();
   try {

@@ -7,3 +7,5 @@ export { MIGRATIONS } from './migrations';
 export { parsePostgresUrl } from './postgres-url';
 export { migrateDatabase } from './run-migrations';
 export { pgPoolOf, releaseQueryRunner, TypeOrmInternalsMoved } from './typeorm-internals';
+export { DatabaseUnreachableError } from './database-unreachable.error';
+export { DATABASE_CONNECT_DEADLINE_MS, waitForDatabase } from './wait-for-database';

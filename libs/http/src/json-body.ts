@@ -1,12 +1,13 @@
 import { json } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { exceedsJsonDepth } from './json-depth';
-import { PROBLEM_CONTENT_TYPE, Problems } from './problem';
+import { PROBLEM_CONTENT_TYPE, ProblemException, Problems } from './problem';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 // Real payloads nest a few levels; deeper input only exists to exhaust the stack of whatever
 // walks it next (class-transformer recursion answered 500 at a few thousand levels).
 export const MAX_JSON_DEPTH = 32;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export interface RawBodyRequest extends Request {
   rawBody?: Buffer;
@@ -22,27 +23,40 @@ export function jsonBodyParser(limitBytes: number): RequestHandler[] {
     // JSON is UTF-8 (RFC 8259); another declared charset is left unparsed, hence 415 downstream.
     type: (req) => Boolean((req as Request).is(JSON_TYPES)) && isUtf8OrUnspecified(req.headers['content-type']),
     verify: (req, _res, buf) => {
+      // The parser would skip a BOM, but the signature and the exact amount are read from the
+      // raw bytes, where it is not JSON (RFC 8259 forbids sending one): say so instead of
+      // failing later on whichever field is read first.
+      if (buf.subarray(0, UTF8_BOM.length).equals(UTF8_BOM)) {
+        throw Object.assign(new Error('JSON body starts with a byte-order mark'), { status: 400, type: 'entity.bom' });
+      }
       if (exceedsJsonDepth(buf, MAX_JSON_DEPTH)) {
         throw Object.assign(new Error('JSON nested too deeply'), { status: 400, type: 'entity.too.deep' });
       }
       (req as RawBodyRequest).rawBody = buf;
     },
   });
-  const translateErrors = (error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
+  const translateErrors = (error: BodyError, req: Request, res: Response, next: NextFunction) => {
     if (!error || typeof error.status !== 'number') return next(error);
-    const problem =
-      error.type === 'entity.too.large'
-        ? Problems.payloadTooLarge(limitBytes)
-        : error.status === 415
-          ? Problems.unsupportedMediaType()
-          : error.type === 'entity.too.deep'
-            ? Problems.badRequest(`The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`)
-            : error.type === 'entity.parse.failed'
-              ? Problems.malformedJson()
-              : Problems.badRequest('The request body could not be read.');
+    // The client went away (or was cut off for being too slow): nobody is left to answer.
+    if (error.type === 'request.aborted' || req.socket.destroyed) return;
+    const problem = problemFor(error, limitBytes);
     res.status(problem.getStatus()).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.problem));
   };
   return [parse, translateErrors as unknown as RequestHandler];
+}
+
+interface BodyError {
+  type?: string;
+  status?: number;
+}
+
+function problemFor(error: BodyError, limitBytes: number): ProblemException {
+  if (error.type === 'entity.too.large') return Problems.payloadTooLarge(limitBytes);
+  if (error.status === 415) return Problems.unsupportedMediaType();
+  if (error.type === 'entity.bom') return Problems.badRequest('The body starts with a UTF-8 byte-order mark (EF BB BF); send the JSON without a BOM.');
+  if (error.type === 'entity.too.deep') return Problems.badRequest(`The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+  if (error.type === 'entity.parse.failed') return Problems.malformedJson();
+  return Problems.badRequest('The request body could not be read.');
 }
 
 function isUtf8OrUnspecified(contentType: string | undefined): boolean {

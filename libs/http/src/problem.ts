@@ -61,6 +61,11 @@ export const Problems = {
       problem(HttpStatus.TOO_MANY_REQUESTS, 'rate-limited', 'Too Many Requests', 'Slow down and retry after the indicated delay.'),
       { 'Retry-After': String(retryAfterSeconds) },
     ),
+  starting: () =>
+    new ProblemException(
+      problem(HttpStatus.SERVICE_UNAVAILABLE, 'starting', 'Service Unavailable', 'The service is starting. Retry shortly: nothing was recorded.'),
+      { 'Retry-After': '1' },
+    ),
   storageUnavailable: () =>
     new ProblemException(
       problem(

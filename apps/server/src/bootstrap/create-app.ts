@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
-import { ProblemDetailsFilter, jsonBodyParser, requestIdMiddleware } from '@app/http';
+import { ProblemDetailsFilter, applyClientTimeouts, jsonBodyParser, requestIdMiddleware } from '@app/http';
 import { createBootLogger, observeHttp } from '@app/observability';
 import { ProcessingWorkerOptions } from '@app/processing';
 import { AllInOneAppModule } from '../all-in-one-app.module';
@@ -11,6 +11,7 @@ import { ApiAppModule } from '../api-app.module';
 import { WorkerAppModule } from '../worker-app.module';
 import { mountOperatorTools } from './operator-tools';
 import { applySecurity } from './security';
+import { StartingGate } from './starting-gate';
 
 export interface CreateAppOptions {
   /** Extension point for teams: e.g. a real settlement gateway instead of the simulation. */
@@ -30,13 +31,17 @@ export function rootModuleFor(config: AppConfig, options: CreateAppOptions = {})
 
 /** Builds (but does not start listening) the Nest application for the configured role. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModuleFor(config, options), {
+  const root = rootModuleFor(config, options);
+  const app = await NestFactory.create<NestExpressApplication>({ ...root, providers: [...(root.providers ?? []), StartingGate] }, {
     bodyParser: false,
+    // A failed boot rejects, so main.ts ends it with one fatal line (Nest would exit on its own).
+    abortOnError: false,
     // JSON lines at LOG_LEVEL from the first boot message, failed boots included; once the
     // container exists, the injected logger (same pino instance) adds the request context.
     logger: createBootLogger(config),
   });
   app.useLogger(app.get(Logger));
+  applyClientTimeouts(app.getHttpServer());
   app.disable('x-powered-by');
   // An ETag (a SHA-1 of every body Express sends) only helps conditional GETs, which no route
   // here serves; on 202s it was pure cost.
@@ -45,6 +50,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // security checks run before any body is read.
   app.use(requestIdMiddleware);
   observeHttp(app);
+  app.use(app.get(StartingGate).middleware);
   applySecurity(app, config);
   app.use(...jsonBodyParser(config.bodyLimitBytes));
   if (config.role !== 'worker') mountOperatorTools(app, config);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { redactUrl } from './redact-url';
 
 /** Express' request; `id` (set by requestIdMiddleware) and `log` are declared on IncomingMessage by pino-http's typings, which nestjs-pino uses. */
 type RequestWithId = IncomingMessage & { originalUrl?: string };
@@ -37,6 +38,11 @@ function loggedResponseHeaders(res: ServerResponse): Record<string, unknown> {
   return logged;
 }
 
+/** A client cut off for being too slow (the server's 408) is the client's problem, not ours. */
+function timedOut(res: ServerResponse, aborted: boolean): boolean {
+  return aborted && res.statusCode === 408;
+}
+
 export function httpLogLevel(req: RequestWithId, res: ServerResponse, error?: Error): HttpLogLevel {
   if (error || res.statusCode >= 500) return 'error';
   if (res.statusCode >= 400) return 'warn';
@@ -48,7 +54,8 @@ export function httpLogLevel(req: RequestWithId, res: ServerResponse, error?: Er
  * carrying the request id that requestIdMiddleware chose (the caller's X-Request-Id or a new
  * UUID). req.log is a child logger bound to that id: nestjs-pino (useExisting) binds every log
  * written while handling the request to it. Bodies are never logged: the line keeps id, method,
- * url, a few named headers (credentials only as "[Redacted]") and the peer address.
+ * url (secret-looking query values as "[REDACTED]"), a few named headers (credentials only as
+ * "[Redacted]") and the peer address.
  *
  * Hand-written rather than pino-http, which built two child loggers per request and serialized
  * the request up front even when the line was below LOG_LEVEL (5-6% of intake's CPU).
@@ -60,16 +67,19 @@ export function createHttpLogger(root: Logger): (req: RequestWithId, res: Server
     const log = root.child({ request_id: id });
     req.log = log;
     const write = (aborted: boolean) => {
-      const error = aborted ? new Error('request aborted') : undefined;
+      const cutOff = timedOut(res, aborted);
+      const error = aborted && !cutOff ? new Error('request aborted') : undefined;
       const level = httpLogLevel(req, res, error);
       if (!log.isLevelEnabled(level)) return;
+      const url = redactUrl(req.originalUrl ?? req.url ?? '');
       const line = {
-        req: { id, method: req.method, url: req.originalUrl ?? req.url, headers: loggedRequestHeaders(req.headers), remoteAddress: req.socket?.remoteAddress },
+        req: { id, method: req.method, url, headers: loggedRequestHeaders(req.headers), remoteAddress: req.socket?.remoteAddress },
         res: { statusCode: res.statusCode, headers: loggedResponseHeaders(res) },
         ...(error && { err: error }),
         response_time_ms: Date.now() - started,
       };
-      log[level](line, aborted ? 'request aborted' : `${req.method} ${req.originalUrl ?? req.url} ${res.statusCode}`);
+      const msg = cutOff ? 'request timed out' : aborted ? 'request aborted' : `${req.method} ${url} ${res.statusCode}`;
+      log[level](line, msg);
     };
     res.once('finish', () => write(false));
     res.once('close', () => {
