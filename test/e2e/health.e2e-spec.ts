@@ -1,9 +1,9 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@app/database';
-import { TestApp, startTestApp, testQueuePrefix, waitFor } from '../support/test-app';
+import { TestApp, getTransaction, postWebhook, startTestApp, testQueuePrefix, waitFor } from '../support/test-app';
 import { createTestDatabase, missingDatabaseUrl } from '../support/test-databases';
-import { getTransaction, postWebhook, webhookBody } from '../support/webhooks';
+import { webhookBody } from '../support/webhooks';
 
 /** Nothing listens on port 1: a Redis that is down from the start. */
 const CLOSED_REDIS_URL = 'redis://127.0.0.1:1';
