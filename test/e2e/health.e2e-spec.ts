@@ -1,7 +1,7 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@app/database';
-import { TestApp, getTransaction, postWebhook, startTestApp, testQueuePrefix, waitFor } from '../support/test-app';
+import { EXPECTS_FAILURE_ENV, TestApp, getTransaction, postWebhook, startTestApp, testQueuePrefix, waitFor } from '../support/test-app';
 import { createTestDatabase, missingDatabaseUrl } from '../support/test-databases';
 import { webhookBody } from '../support/webhooks';
 
@@ -54,6 +54,7 @@ describe('root status and probes', () => {
     beforeAll(async () => {
       // Its own database: only Redis is the variable here.
       redisDown = await startTestApp({
+        ...EXPECTS_FAILURE_ENV,
         DATABASE_URL: await createTestDatabase(),
         REDIS_URL: CLOSED_REDIS_URL,
         QUEUE_PREFIX: testQueuePrefix(),

@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { SETTLEMENT_QUEUE, redisConnectionOptions } from '@app/queue';
 import { BOOT_TIMEOUT_MS, PaycheckProcess } from '../support/processes/paycheck-process';
 import {
+  EXPECTS_FAILURE_ENV,
   TestApp,
   getTransaction,
   isolatedEnv,
@@ -30,7 +31,8 @@ describe('roles: an API and a worker sharing a database and a queue', () => {
 
   beforeAll(async () => {
     Object.assign(env, { ...(await isolatedEnv()) });
-    api = await startTestApp({ ...env, APP_ROLE: 'api' });
+    // Without a worker its /health/worker fails (503), as the second test expects.
+    api = await startTestApp({ ...env, ...EXPECTS_FAILURE_ENV, APP_ROLE: 'api' });
   });
 
   afterAll(async () => {

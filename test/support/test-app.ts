@@ -31,6 +31,12 @@ export const FAST_ENV: Record<string, string> = {
   DB_MIGRATIONS_RUN: 'false',
 };
 
+/**
+ * For an app a test drives into failure on purpose (Redis down, no worker): the error lines it
+ * then logs are expected, so they stay out of the test output; the test asserts the answers.
+ */
+export const EXPECTS_FAILURE_ENV: Record<string, string> = { LOG_LEVEL: 'fatal' };
+
 /** A fresh BullMQ prefix under this run's name, so the global teardown can remove its keys. */
 export function testQueuePrefix(): string {
   return `${process.env[TEMPLATE_ENV] ?? 'paycheck_test_adhoc'}-${uniqueSuffix()}`;
