@@ -1,5 +1,5 @@
 'use strict';
-// npm run bench [-- --only intake,capacity,hot,scale] [--profile] [--duration 10] [--rounds 3] [--source dir] ...
+// npm run bench [-- --only intake,capacity,hot,scale] [--profile] [--duration 10] ...; `npm run bench -- --help` lists every option.
 // Builds the service, runs each scenario against its own database (paycheck_bench, re-created)
 // and queue prefixes (paycheck-bench-*), prints figures, and kills every child it started.
 const os = require('node:os');
@@ -7,31 +7,70 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { execFileSync } = require('node:child_process');
 const { ROOT, buildService } = require('./lib/build');
-const children = require('./lib/children');
-const stores = require('./lib/stores');
 
 const SCENARIOS = ['intake', 'capacity', 'hot', 'scale'];
 /** Run only when named in --only: evidence for changes, not part of the standard report. */
 const EXTRA_SCENARIOS = ['batching'];
 
-const { values: args } = parseArgs({
-  options: {
-    only: { type: 'string', default: SCENARIOS.join(',') },
-    source: { type: 'string', default: ROOT },
-    profile: { type: 'boolean', default: false },
-    connections: { type: 'string', default: '50' },
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '3' },
-    'capacity-jobs': { type: 'string', default: '10000' },
-    observe: { type: 'string', default: '60' },
-    'hot-payments': { type: 'string', default: '3000' },
-    'scale-jobs': { type: 'string', default: '8000' },
-    // 50: the workers are the bottleneck; 1000: the machine is (PostgreSQL, Redis and the workers share 2 cores).
-    'scale-concurrency': { type: 'string', default: '50,1000' },
-    'scale-delay': { type: 'string', default: '200' },
-  },
-});
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h', default: false, about: 'print this help and exit' },
+  only: { type: 'string', default: SCENARIOS.join(','), about: `scenarios to run, comma-separated (${[...SCENARIOS, ...EXTRA_SCENARIOS].join(', ')})` },
+  source: { type: 'string', default: ROOT, shown: 'this checkout', about: 'checkout to build the service from (before/after figures)' },
+  profile: { type: 'boolean', default: false, about: 'write CPU profiles of the intake runs' },
+  connections: { type: 'string', default: '50', about: 'concurrent HTTP connections of the load generator' },
+  duration: { type: 'string', default: '10', about: 'seconds per measured intake round' },
+  warmup: { type: 'string', default: '3', about: 'seconds of warm-up before each round' },
+  rounds: { type: 'string', default: '3', about: 'measured rounds per intake side' },
+  'capacity-jobs': { type: 'string', default: '10000', about: 'webhooks queued for the capacity scenario' },
+  observe: { type: 'string', default: '60', about: 'seconds the capacity scenario watches the worker' },
+  'hot-payments': { type: 'string', default: '3000', about: 'payments to one merchant in the hot scenario' },
+  'scale-jobs': { type: 'string', default: '8000', about: 'jobs drained per worker count in the scale scenario' },
+  // 50: the workers are the bottleneck; 1000: the machine is (PostgreSQL, Redis and the workers share 2 cores).
+  'scale-concurrency': { type: 'string', default: '50,1000', about: 'worker concurrencies to compare, comma-separated' },
+  'scale-delay': { type: 'string', default: '200', about: 'simulated settlement delay (ms) in the scale scenario' },
+};
+const NUMERIC = ['connections', 'duration', 'warmup', 'rounds', 'capacity-jobs', 'observe', 'hot-payments', 'scale-jobs', 'scale-delay'];
+
+function usage() {
+  const lines = Object.entries(OPTIONS).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ' <value>' : ''}`;
+    const fallback = o.type === 'string' ? ` (default: ${o.shown ?? o.default})` : '';
+    return `  ${flag.padEnd(34)} ${o.about}${fallback}`;
+  });
+  return [
+    'Usage: npm run bench [-- options]',
+    '',
+    'Builds the service, runs each scenario against its own database and queue prefixes, prints',
+    'figures and kills every child it started. Uses the whole machine for several minutes.',
+    '',
+    'Options:',
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+/** Bad arguments: say which, print the usage, exit 2 (no stack trace, nothing started). */
+function refuse(message) {
+  process.stderr.write(`bench: ${message}\n\n${usage()}`);
+  process.exit(2);
+}
+
+let args;
+try {
+  const options = Object.fromEntries(Object.entries(OPTIONS).map(([name, o]) => [name, { type: o.type, default: o.default, ...(o.short ? { short: o.short } : {}) }]));
+  ({ values: args } = parseArgs({ options, strict: true, allowPositionals: false }));
+} catch (error) {
+  refuse(error.message);
+}
+if (args.help) {
+  process.stdout.write(usage());
+  process.exit(0);
+}
+for (const name of NUMERIC) {
+  if (!(Number(args[name]) > 0)) refuse(`--${name} must be a positive number, not "${args[name]}"`);
+}
+const scaleConcurrencies = args['scale-concurrency'].split(',').map(Number);
+if (!scaleConcurrencies.every((n) => Number.isInteger(n) && n > 0)) refuse(`--scale-concurrency must list positive integers, not "${args['scale-concurrency']}"`);
 
 const opts = {
   profile: args.profile,
@@ -43,15 +82,17 @@ const opts = {
   observeSec: Number(args.observe),
   hotPayments: Number(args['hot-payments']),
   scaleJobs: Number(args['scale-jobs']),
-  scaleConcurrencies: args['scale-concurrency'].split(',').map(Number),
+  scaleConcurrencies,
   scaleDelayMs: Number(args['scale-delay']),
 };
 const only = args.only.split(',').map((s) => s.trim()).filter(Boolean);
 for (const name of only) {
-  if (![...SCENARIOS, ...EXTRA_SCENARIOS].includes(name)) {
-    throw new Error(`--only: unknown scenario "${name}" (${[...SCENARIOS, ...EXTRA_SCENARIOS].join(', ')})`);
-  }
+  if (![...SCENARIOS, ...EXTRA_SCENARIOS].includes(name)) refuse(`--only: unknown scenario "${name}"`);
 }
+
+// Loaded after the arguments are accepted: these compile the test harness (ts-node).
+const children = require('./lib/children');
+const stores = require('./lib/stores');
 
 function log(message) {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);

@@ -1,19 +1,22 @@
 'use strict';
 // Closed-loop HTTP load with autocannon, one fresh webhook body per request.
 const autocannon = require('autocannon');
+const harness = require('./harness');
 
 const PATH = '/v1/webhooks/transactions';
 const HEADERS = { 'content-type': 'application/json' };
 
 /** The webhook for sequence number n under `label`: deterministic, so a redelivery is byte-identical. */
 function webhookBody(label, n, destination) {
-  return JSON.stringify({
-    transaction_id: `${label}_${n}`,
-    source_account: `user_${n % 5000}`,
-    destination_account: destination ?? `merchant_${n % 50}`,
-    amount: Number(`${(n % 99_999) + 1}.${String(n % 100).padStart(2, '0')}`),
-    currency: 'INR',
-  });
+  return JSON.stringify(
+    harness.webhookBody({
+      transaction_id: `${label}_${n}`,
+      source_account: `user_${n % 5000}`,
+      destination_account: destination ?? `merchant_${n % 50}`,
+      amount: Number(`${(n % 99_999) + 1}.${String(n % 100).padStart(2, '0')}`),
+      currency: 'INR',
+    }),
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ const { SETTLEMENT_QUEUE } = require('./queue-contract');
 const stores = require('./stores');
 
 function openQueue(prefix) {
-  return new Queue(SETTLEMENT_QUEUE, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+  return new Queue(SETTLEMENT_QUEUE, { connection: stores.queueConnection(), prefix });
 }
 
 /** Sends `n` new webhooks (`label`_1..n) crediting `destination`; resolves with the intake run. */

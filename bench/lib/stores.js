@@ -1,24 +1,15 @@
 'use strict';
-// The bench's own PostgreSQL database and Redis key space, on the machine's servers (127.0.0.1 only).
+// The bench's own PostgreSQL database and Redis key space, on the machine's servers: PostgreSQL is
+// the test suites' server (TEST_DATABASE_URL), Redis theirs too (TEST_REDIS_URL).
 const { randomBytes } = require('node:crypto');
-const { Client, Pool } = require('pg');
+const { Pool } = require('pg');
 const Redis = require('ioredis');
+const { TEST_REDIS_URL, deleteKeys, testDatabaseUrl, withAdmin } = require('./harness');
 
-const PG_SERVER = 'postgres://postgres:postgres@127.0.0.1:5432';
 const BENCH_DB = 'paycheck_bench';
-const DATABASE_URL = `${PG_SERVER}/${BENCH_DB}`;
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const DATABASE_URL = testDatabaseUrl(BENCH_DB);
+const REDIS_URL = TEST_REDIS_URL;
 const PREFIX_ROOT = 'paycheck-bench';
-
-async function withAdmin(work) {
-  const client = new Client({ connectionString: `${PG_SERVER}/postgres` });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Dropped here and re-created (and migrated) by the first service that boots against it. */
 function dropBenchDatabase() {
@@ -67,20 +58,14 @@ function redisClient() {
   return new Redis(REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 3 });
 }
 
-function newPrefix(label) {
-  return `${PREFIX_ROOT}-${label}-${randomBytes(3).toString('hex')}`;
+/** BullMQ connection options for the bench's own queues and events (the same Redis as the service's). */
+function queueConnection() {
+  const url = new URL(REDIS_URL);
+  return { host: url.hostname, port: Number(url.port || 6379) };
 }
 
-/** Removes every key under `pattern` (SCAN + UNLINK, never KEYS). */
-async function deleteKeys(redis, pattern) {
-  let cursor = '0';
-  let removed = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 2000);
-    cursor = next;
-    if (keys.length > 0) removed += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return removed;
+function newPrefix(label) {
+  return `${PREFIX_ROOT}-${label}-${randomBytes(3).toString('hex')}`;
 }
 
 /** INFO commandstats as { command: { calls, usec } }. */
@@ -114,6 +99,7 @@ module.exports = {
   processedCount,
   pgCounters,
   redisClient,
+  queueConnection,
   newPrefix,
   deleteKeys,
   redisCommandStats,

@@ -46,7 +46,7 @@ async function capacity(ctx) {
     env: { WORKER_CONCURRENCY: String(n), PROCESSING_DELAY_MS: String(delayMs), DB_MIGRATIONS_RUN: 'false' },
   });
   const queue = openQueue(prefix);
-  const events = new QueueEvents(SETTLEMENT_QUEUE, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+  const events = new QueueEvents(SETTLEMENT_QUEUE, { connection: stores.queueConnection(), prefix });
   const stalled = [];
   const failed = [];
   events.on('stalled', ({ jobId }) => stalled.push(jobId));

@@ -46,7 +46,7 @@ async function measured(ctx, child, bodies, seconds) {
 }
 
 async function jobOptionsOf(prefix, jobId) {
-  const queue = new Queue(SETTLEMENT_QUEUE, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+  const queue = new Queue(SETTLEMENT_QUEUE, { connection: stores.queueConnection(), prefix });
   try {
     const job = await queue.getJob(jobId);
     if (!job) return undefined;

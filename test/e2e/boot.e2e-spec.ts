@@ -1,20 +1,22 @@
 import { Server, createServer } from 'node:net';
 import { DATABASE_CONNECT_DEADLINE_MS } from '@app/database';
-import { freePort, runServerToExit } from '../support/server-process';
-import { testQueuePrefix } from '../support/test-app';
+import { freePort } from '../support/free-port';
+import { BOOT_TIMEOUT_MS, PaycheckProcess } from '../support/processes/paycheck-process';
+import { FAST_ENV, testQueuePrefix } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 /** Loading the TypeScript sources through ts-node on a loaded 2-core machine, on top of any deadline. */
 const BOOT_ALLOWANCE_MS = 45_000;
 const PASSWORD = 'pw-never-printed-5f1c9e';
 
-type Exit = Awaited<ReturnType<typeof runServerToExit>> & { elapsedMs: number };
+type Exit = { code: number | null; stdout: string; stderr: string; elapsedMs: number };
 type LogLine = Record<string, unknown> & { level: string; msg: string };
 
 async function bootToExit(env: Record<string, string>): Promise<Exit> {
   const started = Date.now();
-  const exit = await runServerToExit({ APP_ROLE: 'all', QUEUE_PREFIX: testQueuePrefix(), LOG_LEVEL: 'info', ...env });
-  return { ...exit, elapsedMs: Date.now() - started };
+  const server = await PaycheckProcess.launch({ ...FAST_ENV, APP_ROLE: 'all', QUEUE_PREFIX: testQueuePrefix(), LOG_LEVEL: 'info', ...env }, { waitUntilLive: false });
+  const { code } = await server.process.exitWithin(BOOT_TIMEOUT_MS);
+  return { code, stdout: server.process.stdout(), stderr: server.process.stderr(), elapsedMs: Date.now() - started };
 }
 
 function linesOf(stdout: string): LogLine[] {

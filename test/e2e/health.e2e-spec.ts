@@ -1,9 +1,9 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@app/database';
-import { TestApp, startTestApp, testQueuePrefix, waitFor } from '../support/test-app';
+import { EXPECTS_FAILURE_ENV, TestApp, getTransaction, postWebhook, startTestApp, testQueuePrefix, waitFor } from '../support/test-app';
 import { createTestDatabase, missingDatabaseUrl } from '../support/test-databases';
-import { getTransaction, postWebhook, webhookBody } from '../support/webhooks';
+import { webhookBody } from '../support/webhooks';
 
 /** Nothing listens on port 1: a Redis that is down from the start. */
 const CLOSED_REDIS_URL = 'redis://127.0.0.1:1';
@@ -54,6 +54,7 @@ describe('root status and probes', () => {
     beforeAll(async () => {
       // Its own database: only Redis is the variable here.
       redisDown = await startTestApp({
+        ...EXPECTS_FAILURE_ENV,
         DATABASE_URL: await createTestDatabase(),
         REDIS_URL: CLOSED_REDIS_URL,
         QUEUE_PREFIX: testQueuePrefix(),

@@ -4,8 +4,8 @@ import request from 'supertest';
 import { loadConfig } from '@app/config';
 import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '@app/http';
 import { createApp } from '../../apps/server/src/bootstrap/create-app';
-import { FAST_ENV, TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
-import { countTransactionRows, postWebhook, webhookBody } from '../support/webhooks';
+import { FAST_ENV, TestApp, countTransactionRows, isolatedEnv, postWebhook, startTestApp, uniqueId } from '../support/test-app';
+import { webhookBody } from '../support/webhooks';
 
 /** How late past its deadline a slow client may be cut off: the server checks every second, and this machine is loaded. */
 const CHECK_SLACK_MS = 5_000;

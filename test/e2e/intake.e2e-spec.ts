@@ -1,16 +1,19 @@
 import type { Response } from 'supertest';
 import { SettlementQueue } from '@app/queue';
-import { TestApp, isolatedEnv, startTestApp, uniqueId, waitFor } from '../support/test-app';
 import {
-  WebhookBody,
+  TestApp,
   countTransactionRows,
   expectProblem,
   getTransaction,
+  isolatedEnv,
   jobsForTransaction,
   postWebhook,
   postingsFor,
-  webhookBody,
-} from '../support/webhooks';
+  startTestApp,
+  uniqueId,
+  waitFor,
+} from '../support/test-app';
+import { WebhookBody, webhookBody } from '../support/webhooks';
 
 const ISO_8601_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const TRANSACTION_KEYS = [

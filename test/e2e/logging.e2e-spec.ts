@@ -1,5 +1,5 @@
-import { ServerProcess, runServerToExit, startServerProcess } from '../support/server-process';
-import { TestApp, isolatedEnv, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
+import { BOOT_TIMEOUT_MS, PaycheckProcess } from '../support/processes/paycheck-process';
+import { FAST_ENV, TestApp, isolatedEnv, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 const KEY = 'log_test_key_7d3b9f1a5c2e8046';
@@ -62,18 +62,19 @@ describe('request ids', () => {
 });
 
 describe('logs of a running server (JSON lines on stdout)', () => {
-  let ok: ServerProcess;
-  let failing: ServerProcess;
+  let ok: PaycheckProcess;
+  let failing: PaycheckProcess;
 
   beforeAll(async () => {
     // Two real processes side by side: one that settles everything at LOG_LEVEL=info, one whose
     // external call always fails, at LOG_LEVEL=warn.
     const started = await Promise.allSettled([
       createTestDatabase().then((url) =>
-        startServerProcess({ APP_ROLE: 'all', DATABASE_URL: url, QUEUE_PREFIX: testQueuePrefix(), LOG_LEVEL: 'info', API_KEYS: KEY }),
+        PaycheckProcess.launch({ ...FAST_ENV, APP_ROLE: 'all', DATABASE_URL: url, QUEUE_PREFIX: testQueuePrefix(), LOG_LEVEL: 'info', API_KEYS: KEY }),
       ),
       createTestDatabase().then((url) =>
-        startServerProcess({
+        PaycheckProcess.launch({
+          ...FAST_ENV,
           APP_ROLE: 'all',
           DATABASE_URL: url,
           QUEUE_PREFIX: testQueuePrefix(),
@@ -83,28 +84,28 @@ describe('logs of a running server (JSON lines on stdout)', () => {
         }),
       ),
     ]);
-    [ok, failing] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined)) as ServerProcess[];
+    [ok, failing] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined)) as PaycheckProcess[];
     const failure = started.find((result) => result.status === 'rejected');
     if (failure) throw (failure as PromiseRejectedResult).reason;
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all([ok?.stop(), failing?.stop()]);
+    await Promise.all([ok?.terminate(), failing?.terminate()]);
   });
 
-  const postWebhook = (server: ServerProcess, body: string, headers: Record<string, string> = {}) =>
-    fetch(`${server.baseUrl}/v1/webhooks/transactions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const postWebhook = (server: PaycheckProcess, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/v1/webhooks/transactions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   it('logs each request once, as one JSON line carrying the request id it answered with', async () => {
     const id = uniqueId('txn');
     const sent = await postWebhook(ok, webhook(id), { 'X-Request-Id': 'log-req-1' });
     expect(sent.status).toBe(202);
-    const generated = await fetch(`${ok.baseUrl}/v1/transactions/${id}`, { headers: { Authorization: `Bearer ${KEY}` } });
+    const generated = await fetch(`${ok.url}/v1/transactions/${id}`, { headers: { Authorization: `Bearer ${KEY}` } });
     const generatedId = generated.headers.get('x-request-id')!;
     expect(generatedId).toMatch(UUID);
 
     const lines = await waitFor(
-      async () => logLines(ok.stdout()),
+      async () => logLines(ok.process.stdout()),
       (all) => all.some((line) => line.request_id === generatedId),
     );
     const forSent = lines.filter((line) => line.request_id === 'log-req-1');
@@ -118,7 +119,7 @@ describe('logs of a running server (JSON lines on stdout)', () => {
     const id = uniqueId('txn');
     expect((await postWebhook(ok, webhook(id))).status).toBe(202);
     const lines = await waitFor(
-      async () => logLines(ok.stdout()).filter((line) => line.transaction_id === id),
+      async () => logLines(ok.process.stdout()).filter((line) => line.transaction_id === id),
       (steps) => steps.some((line) => line.outcome === 'processed'),
     );
     expect(lines).toEqual([
@@ -131,7 +132,7 @@ describe('logs of a running server (JSON lines on stdout)', () => {
     const id = uniqueId('txn');
     expect((await postWebhook(failing, webhook(id))).status).toBe(202);
     const lines = await waitFor(
-      async () => logLines(failing.stdout()).filter((line) => line.transaction_id === id),
+      async () => logLines(failing.process.stdout()).filter((line) => line.transaction_id === id),
       (steps) => steps.some((line) => line.outcome === 'failed'),
     );
     expect(lines).toEqual([
@@ -139,7 +140,7 @@ describe('logs of a running server (JSON lines on stdout)', () => {
       expect.objectContaining({ level: 'warn', msg: `Transaction ${id} marked as FAILED`, transaction_id: id, attempt: 2, outcome: 'failed' }),
     ]);
     // LOG_LEVEL=warn: no info line at all, not even the 202's request line.
-    expect(logLines(failing.stdout()).filter((line) => line.level === 'info' || line.level === 'debug')).toEqual([]);
+    expect(logLines(failing.process.stdout()).filter((line) => line.level === 'info' || line.level === 'debug')).toEqual([]);
   });
 
   it('never logs credentials or bodies', async () => {
@@ -153,42 +154,42 @@ describe('logs of a running server (JSON lines on stdout)', () => {
       'X-Request-Id': 'log-redact-1',
     });
     expect(res.status).toBe(202);
-    await fetch(`${ok.baseUrl}/v1/transactions/${uniqueId('missing')}`, { headers: { Authorization: `Bearer ${KEY}` } });
+    await fetch(`${ok.url}/v1/transactions/${uniqueId('missing')}`, { headers: { Authorization: `Bearer ${KEY}` } });
 
-    const line = (await waitFor(async () => logLines(ok.stdout()), (all) => all.some((l) => l.request_id === 'log-redact-1'))).find(
+    const line = (await waitFor(async () => logLines(ok.process.stdout()), (all) => all.some((l) => l.request_id === 'log-redact-1'))).find(
       (l) => l.request_id === 'log-redact-1',
     )!;
     expect(line.req).toMatchObject({ headers: { authorization: '[Redacted]', cookie: '[Redacted]', 'webhook-signature': '[Redacted]' } });
-    const stdout = ok.stdout();
+    const stdout = ok.process.stdout();
     for (const secret of [KEY, signature, cookie, marker]) expect(stdout).not.toContain(secret);
   });
 
   it('redacts the values of secret-looking query parameters in the request line', async () => {
     const secrets = [uniqueId('QKEY'), uniqueId('QTOKEN'), uniqueId('QSIG')];
     const query = `status=FAILED&x_api_key=${secrets[0]}&Access_Token=${secrets[1]}&signature=${secrets[2]}&limit=5`;
-    const res = await fetch(`${ok.baseUrl}/v1/transactions?${query}`, { headers: { 'X-Request-Id': 'log-query-1' } });
+    const res = await fetch(`${ok.url}/v1/transactions?${query}`, { headers: { 'X-Request-Id': 'log-query-1' } });
     expect(res.status).toBe(401); // a key in the URL is refused, and must not end up in the logs either
 
-    const lines = await waitFor(async () => logLines(ok.stdout()), (all) => all.some((l) => l.request_id === 'log-query-1'));
+    const lines = await waitFor(async () => logLines(ok.process.stdout()), (all) => all.some((l) => l.request_id === 'log-query-1'));
     const line = lines.find((l) => l.request_id === 'log-query-1')!;
     const redacted = '/v1/transactions?status=FAILED&x_api_key=[REDACTED]&Access_Token=[REDACTED]&signature=[REDACTED]&limit=5';
     expect(line).toMatchObject({ msg: `GET ${redacted} 401`, req: { url: redacted } });
-    for (const secret of secrets) expect(ok.stdout()).not.toContain(secret);
+    for (const secret of secrets) expect(ok.process.stdout()).not.toContain(secret);
   });
 
   it('keeps probes and scrapes below info, and client errors at warn', async () => {
     const probeIds = ['probe-live-1', 'probe-metrics-1'];
-    await fetch(`${ok.baseUrl}/health/live`, { headers: { 'X-Request-Id': probeIds[0] } });
-    await fetch(`${ok.baseUrl}/metrics`, { headers: { 'X-Request-Id': probeIds[1] } });
-    await fetch(`${ok.baseUrl}/v1/transactions/${uniqueId('missing')}`, { headers: { Authorization: `Bearer ${KEY}`, 'X-Request-Id': 'log-404-1' } });
+    await fetch(`${ok.url}/health/live`, { headers: { 'X-Request-Id': probeIds[0] } });
+    await fetch(`${ok.url}/metrics`, { headers: { 'X-Request-Id': probeIds[1] } });
+    await fetch(`${ok.url}/v1/transactions/${uniqueId('missing')}`, { headers: { Authorization: `Bearer ${KEY}`, 'X-Request-Id': 'log-404-1' } });
 
-    const lines = await waitFor(async () => logLines(ok.stdout()), (all) => all.some((l) => l.request_id === 'log-404-1'));
+    const lines = await waitFor(async () => logLines(ok.process.stdout()), (all) => all.some((l) => l.request_id === 'log-404-1'));
     expect(lines.find((l) => l.request_id === 'log-404-1')).toMatchObject({ level: 'warn', res: { statusCode: 404 } });
     expect(lines.filter((l) => probeIds.includes(l.request_id ?? ''))).toEqual([]);
   });
 
   it('writes only JSON lines with a level, an ISO time and a message, boot logs included', () => {
-    const lines = logLines(ok.stdout());
+    const lines = logLines(ok.process.stdout());
     expect(lines.find((line) => /listening on port/.test(line.msg))).toMatchObject({ level: 'info', role: 'all' });
     for (const line of lines) {
       expect(line).toMatchObject({ level: expect.stringMatching(/^(fatal|error|warn|info|debug|trace)$/), msg: expect.any(String) });
@@ -199,14 +200,13 @@ describe('logs of a running server (JSON lines on stdout)', () => {
 
 describe('logs of a boot that fails', () => {
   it('are JSON lines too, naming the error', async () => {
-    const { code, stdout } = await runServerToExit({
-      APP_ROLE: 'api',
-      DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:1/unreachable',
-      QUEUE_PREFIX: testQueuePrefix(),
-      LOG_LEVEL: 'info',
-    });
+    const server = await PaycheckProcess.launch(
+      { ...FAST_ENV, APP_ROLE: 'api', DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:1/unreachable', QUEUE_PREFIX: testQueuePrefix(), LOG_LEVEL: 'info' },
+      { waitUntilLive: false },
+    );
+    const { code } = await server.process.exitWithin(BOOT_TIMEOUT_MS);
     expect(code).toBe(1);
-    const lines = logLines(stdout);
+    const lines = logLines(server.process.stdout());
     expect(lines.find((line) => line.level === 'fatal')).toMatchObject({ variable: 'DATABASE_URL', msg: expect.stringContaining('ECONNREFUSED') });
   }, 120_000);
 });

@@ -1,8 +1,8 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SETTLE_JOB } from '@app/queue';
-import { TestApp, isolatedEnv, startTestApp, uniqueId, waitFor } from '../support/test-app';
-import { getTransaction, jobsForTransaction, postWebhook, postingsFor, webhookBody } from '../support/webhooks';
+import { TestApp, getTransaction, isolatedEnv, jobsForTransaction, postWebhook, postingsFor, startTestApp, uniqueId, waitFor } from '../support/test-app';
+import { webhookBody } from '../support/webhooks';
 
 /** Long enough that jobs taken together are visibly held together, even on a busy machine. */
 const SLOW_CALL_MS = 5000;

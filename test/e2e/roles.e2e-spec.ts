@@ -1,15 +1,24 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Socket, connect, createServer } from 'node:net';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { SETTLEMENT_QUEUE, redisConnectionOptions } from '@app/queue';
-import { TestApp, isolatedEnv, startTestApp, testQueuePrefix, waitFor } from '../support/test-app';
-import { freePort } from '../support/server-process';
+import { BOOT_TIMEOUT_MS, PaycheckProcess } from '../support/processes/paycheck-process';
+import {
+  EXPECTS_FAILURE_ENV,
+  TestApp,
+  getTransaction,
+  isolatedEnv,
+  jobsForTransaction,
+  postWebhook,
+  postingsFor,
+  startTestApp,
+  testQueuePrefix,
+  waitFor,
+} from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
-import { getTransaction, jobsForTransaction, postWebhook, postingsFor, webhookBody } from '../support/webhooks';
+import { webhookBody } from '../support/webhooks';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PROCESSING_DELAY_MS = 300;
@@ -22,7 +31,8 @@ describe('roles: an API and a worker sharing a database and a queue', () => {
 
   beforeAll(async () => {
     Object.assign(env, { ...(await isolatedEnv()) });
-    api = await startTestApp({ ...env, APP_ROLE: 'api' });
+    // Without a worker its /health/worker fails (503), as the second test expects.
+    api = await startTestApp({ ...env, ...EXPECTS_FAILURE_ENV, APP_ROLE: 'api' });
   });
 
   afterAll(async () => {
@@ -85,10 +95,10 @@ describe('roles: an API and a worker sharing a database and a queue', () => {
 
 describe('the server process on SIGTERM', () => {
   const queues: Queue[] = [];
-  const servers: StartedServer[] = [];
+  const servers: PaycheckProcess[] = [];
 
   afterAll(async () => {
-    for (const server of servers) server.kill();
+    await Promise.all(servers.map((server) => server.kill()));
     for (const queue of queues) {
       await queue.obliterate({ force: true });
       await queue.close();
@@ -96,28 +106,27 @@ describe('the server process on SIGTERM', () => {
   });
 
   /** A server on a fresh database, prefix and port, once it answers /health/live. */
-  async function liveServer(env: Record<string, string>): Promise<StartedServer> {
-    const server = startServer({
-      PORT: String(await freePort()),
+  async function liveServer(env: Record<string, string>): Promise<{ server: PaycheckProcess; env: Record<string, string> }> {
+    const full = {
       DATABASE_URL: await createTestDatabase(),
       REDIS_URL,
       QUEUE_PREFIX: testQueuePrefix(),
       RECONCILE_INTERVAL_MS: '3600000',
       LOG_LEVEL: 'warn',
       ...env,
-    });
+    };
+    const server = await PaycheckProcess.launch(full);
     servers.push(server);
-    await waitFor(() => fetch(`${server.baseUrl}/health/live`).then((res) => res.status, () => 0), (status) => status === 200, 45000);
-    return server;
+    return { server, env: full };
   }
 
   it('finishes the job in hand and exits 0 (APP_ROLE=all)', async () => {
-    const server = await liveServer({ APP_ROLE: 'all', PROCESSING_DELAY_MS: '3000' });
-    const queue = new Queue(SETTLEMENT_QUEUE, { connection: redisConnectionOptions(REDIS_URL), prefix: server.env.QUEUE_PREFIX });
+    const { server, env } = await liveServer({ APP_ROLE: 'all', PROCESSING_DELAY_MS: '3000' });
+    const queue = new Queue(SETTLEMENT_QUEUE, { connection: redisConnectionOptions(REDIS_URL), prefix: env.QUEUE_PREFIX });
     queues.push(queue);
 
     const body = webhookBody();
-    const accepted = await fetch(`${server.baseUrl}/v1/webhooks/transactions`, {
+    const accepted = await fetch(`${server.url}/v1/webhooks/transactions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
@@ -126,10 +135,10 @@ describe('the server process on SIGTERM', () => {
     const [job] = await waitFor(() => jobsForTransaction(queue, body.transaction_id), (jobs) => jobs.length === 1);
     await waitFor(() => job.getState(), (state) => state === 'active');
 
-    expect(await server.stop()).toEqual({ code: 0, signal: null, output: '' });
+    expect(await stopped(server)).toEqual({ code: 0, signal: null, output: '' });
 
     // It held the job when told to stop: it either finished it (posted once) or handed it back.
-    const row = await rowState(server.env.DATABASE_URL, body.transaction_id);
+    const row = await rowState(env.DATABASE_URL, body.transaction_id);
     if (row.status === 'PROCESSED') {
       expect(row.postings).toBe(2);
     } else {
@@ -139,26 +148,26 @@ describe('the server process on SIGTERM', () => {
   });
 
   it.each(['api', 'worker'])('exits 0 as APP_ROLE=%s', async (role) => {
-    const server = await liveServer({ APP_ROLE: role });
-    expect(await server.stop()).toEqual({ code: 0, signal: null, output: '' });
+    const { server } = await liveServer({ APP_ROLE: role });
+    expect(await stopped(server)).toEqual({ code: 0, signal: null, output: '' });
   });
 
   it.each(['worker', 'all'])('exits 0 as APP_ROLE=%s while Redis is unreachable', async (role) => {
-    const server = await liveServer({ APP_ROLE: role, REDIS_URL: 'redis://127.0.0.1:1' });
+    const { server } = await liveServer({ APP_ROLE: role, REDIS_URL: 'redis://127.0.0.1:1' });
     // Connection errors are logged as JSON lines too, never as raw multi-line stack dumps.
-    const lines = server.outputSoFar().split('\n').filter((line) => line.trim() !== '');
+    const lines = server.process.output().split('\n').filter((line) => line.trim() !== '');
     expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
-    expect(await server.stop()).toEqual({ code: 0, signal: null, output: '' });
+    expect(await stopped(server)).toEqual({ code: 0, signal: null, output: '' });
   });
 });
 
 describe('the server process on SIGTERM after losing Redis with a job in hand', () => {
   let queue: Queue | undefined;
-  let server: StartedServer | undefined;
+  let server: PaycheckProcess | undefined;
   let proxy: RedisProxy | undefined;
 
   afterAll(async () => {
-    server?.kill();
+    await server?.kill();
     proxy?.cut();
     await queue?.obliterate({ force: true });
     await queue?.close();
@@ -168,7 +177,6 @@ describe('the server process on SIGTERM after losing Redis with a job in hand', 
     proxy = await startRedisProxy(REDIS_URL);
     const env = {
       APP_ROLE: 'all',
-      PORT: String(await freePort()),
       DATABASE_URL: await createTestDatabase(),
       REDIS_URL: proxy.url,
       QUEUE_PREFIX: testQueuePrefix(),
@@ -176,13 +184,12 @@ describe('the server process on SIGTERM after losing Redis with a job in hand', 
       RECONCILE_INTERVAL_MS: '3600000',
       LOG_LEVEL: 'warn',
     };
-    server = startServer(env);
+    server = await PaycheckProcess.launch(env);
     queue = new Queue(SETTLEMENT_QUEUE, { connection: redisConnectionOptions(REDIS_URL), prefix: env.QUEUE_PREFIX });
     const live = server;
-    await waitFor(() => fetch(`${live.baseUrl}/health/live`).then((res) => res.status, () => 0), (status) => status === 200, 45000);
 
     const body = webhookBody();
-    const accepted = await fetch(`${live.baseUrl}/v1/webhooks/transactions`, {
+    const accepted = await fetch(`${live.url}/v1/webhooks/transactions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
@@ -192,7 +199,7 @@ describe('the server process on SIGTERM after losing Redis with a job in hand', 
     await waitFor(() => job.getState(), (state) => state === 'active');
 
     proxy.cut();
-    expect(await live.stop()).toEqual({ code: 0, signal: null, output: '' });
+    expect(await stopped(live)).toEqual({ code: 0, signal: null, output: '' });
     expect(await rowState(env.DATABASE_URL, body.transaction_id)).toEqual({ status: 'PROCESSED', postings: 2 });
   });
 });
@@ -204,8 +211,9 @@ describe('the server process with a bad variable', () => {
     ['WEBHOOK_SECRET', 'whsec_sup3rS3cret!value'],
     ['DATABASE_URL', 'mysql://admin:sup3rS3cret!value@db.example.com/paycheck'],
   ])('stops at boot with status 1 and a message naming %s, never echoing a secret', async (name, value) => {
-    const server = startServer({ PORT: String(await freePort()), LOG_LEVEL: 'warn', [name]: value });
-    const { code, output } = await server.exited();
+    const server = await PaycheckProcess.launch({ LOG_LEVEL: 'warn', [name]: value }, { waitUntilLive: false });
+    const { code } = await server.process.exitWithin(BOOT_TIMEOUT_MS);
+    const output = server.process.output();
     expect(code).toBe(1);
     const fatal = output
       .split('\n')
@@ -232,58 +240,10 @@ async function rowState(databaseUrl: string, transactionId: string): Promise<{ s
   }
 }
 
-/** Generous: a stop may wait for a job in hand; beyond this the process is hung, not slow. */
-const STOP_DEADLINE_MS = 30000;
-
-interface StoppedServer {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** The process output, kept only when it did not exit 0. */
-  output: string;
-}
-
-interface StartedServer {
-  env: Record<string, string>;
-  baseUrl: string;
-  /** Sends SIGTERM and waits for the exit (SIGKILL after STOP_DEADLINE_MS). */
-  stop: () => Promise<StoppedServer>;
-  /** Waits for an exit the process makes on its own, with all of its output. */
-  exited: () => Promise<{ code: number | null; output: string }>;
-  /** Everything written to stdout and stderr so far (the last 20 kB). */
-  outputSoFar: () => string;
-  kill: () => void;
-}
-
-/** Runs apps/server/src/main.ts as the deployed entry point would, compiled on the fly. */
-function startServer(env: Record<string, string>): StartedServer {
-  const root = resolve(__dirname, '../..');
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/server/src/main.ts'],
-    { cwd: root, env: { PATH: process.env.PATH ?? '', TS_NODE_PROJECT: resolve(root, 'tsconfig.json'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-20000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const running = () => child.exitCode === null && child.signalCode === null;
-  const kill = () => {
-    if (running()) child.kill('SIGKILL');
-  };
-  const stop = async (): Promise<StoppedServer> => {
-    const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-    child.kill('SIGTERM');
-    const deadline = setTimeout(() => {
-      output += `\n[test] no exit ${STOP_DEADLINE_MS} ms after SIGTERM: killed`;
-      kill();
-    }, STOP_DEADLINE_MS);
-    const [code, signal] = await exited;
-    clearTimeout(deadline);
-    return { code, signal, output: code === 0 ? '' : output };
-  };
-  const exitedByItself = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-  const exited = async () => ({ code: (await exitedByItself)[0], output });
-  return { env, baseUrl: `http://127.0.0.1:${env.PORT}`, stop, kill, exited, outputSoFar: () => output };
+/** SIGTERM and the exit, with the process's output when the exit was not clean (so a failure shows why). */
+async function stopped(server: PaycheckProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
+  const exit = await server.terminate();
+  return { ...exit, output: exit.code === 0 && exit.signal === null ? '' : server.process.output() };
 }
 
 interface RedisProxy {

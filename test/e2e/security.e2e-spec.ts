@@ -1,6 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { AddressInfo, createServer } from 'node:net';
 import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -10,7 +8,8 @@ import { loadConfig } from '@app/config';
 import { ProblemDetailsFilter, jsonBodyParser } from '@app/http';
 import { IncomingHeaders, SignatureCheck, WEBHOOK_SIGNATURE_VERIFIER, WebhookSignatureVerifier } from '@app/webhooks';
 import { rootModuleFor } from '../../apps/server/src/bootstrap/create-app';
-import { FAST_ENV, TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
+import { BOOT_TIMEOUT_MS, PaycheckProcess } from '../support/processes/paycheck-process';
+import { FAST_ENV, TestApp, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 // Two secrets configured, as during a rotation; a third one the service does not know.
@@ -300,48 +299,26 @@ describe('security', () => {
   });
 
   describe('the running process', () => {
-    // Booting through ts-node takes a few seconds, more on a busy 2-core machine.
-    const PROCESS_TIMEOUT_MS = 90_000;
-    const serverArgs = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/server/src/main.ts'];
-
-    function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-      const child = spawn(process.execPath, serverArgs, {
-        cwd: process.cwd(),
-        env: { PATH: process.env.PATH ?? '', ...FAST_ENV, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let text = '';
-      child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      return { child, output: () => text, exited };
-    }
-
-    async function freePort(): Promise<number> {
-      const server = createServer();
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
-      await new Promise((resolve) => server.close(resolve));
-      return port;
-    }
+    // A boot, a few requests and a stop, each with its own deadline.
+    const PROCESS_TIMEOUT_MS = 3 * BOOT_TIMEOUT_MS;
 
     it.each([
       ['WEBHOOK_SECRET', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_s3cr3tVal', 's3cr3tVal'],
       ['API_KEYS', `${KEY},tooShortKey`, 'tooShortKey'],
     ])('stops at boot on a bad %s, naming it without echoing the value', async (variable, value, fragment) => {
-      const proc = run({ [variable]: value, DATABASE_URL: 'postgres://127.0.0.1:1/never_used' });
-      expect(await proc.exited).toBe(1);
-      expect(proc.output()).toContain(variable);
-      expect(proc.output()).not.toContain(fragment);
-      expect(proc.output()).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
-      expect(proc.output()).not.toContain(KEY);
+      const proc = await PaycheckProcess.launch({ ...FAST_ENV, [variable]: value, DATABASE_URL: 'postgres://127.0.0.1:1/never_used' }, { waitUntilLive: false });
+      expect((await proc.process.exitWithin(BOOT_TIMEOUT_MS)).code).toBe(1);
+      const output = proc.process.output();
+      expect(output).toContain(variable);
+      expect(output).not.toContain(fragment);
+      expect(output).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+      expect(output).not.toContain(KEY);
     }, PROCESS_TIMEOUT_MS);
 
     it('never writes a secret, an API key or a signature to its logs, even at trace level', async () => {
-      const port = await freePort();
-      const proc = run({
+      const proc = await PaycheckProcess.launch({
+        ...FAST_ENV,
         APP_ROLE: 'api',
-        PORT: String(port),
         DATABASE_URL: databaseUrl,
         QUEUE_PREFIX: testQueuePrefix(),
         WEBHOOK_SECRET: `${SECRET} ${NEXT_SECRET}`,
@@ -349,12 +326,7 @@ describe('security', () => {
         LOG_LEVEL: 'trace',
       });
       try {
-        const base = `http://127.0.0.1:${port}`;
-        await waitFor(
-          () => fetch(`${base}/health/live`).then((res) => res.status, () => 0),
-          (status) => status === 200,
-          60_000,
-        );
+        const base = proc.url;
         const body = transaction(uniqueId('txn_logged'));
         const signed = signedBy(SECRET, body);
         const forged = signedBy(UNKNOWN_SECRET, body);
@@ -364,17 +336,16 @@ describe('security', () => {
         await fetch(`${base}/v1/accounts/a/balance`, { headers: { Authorization: `Bearer ${NEXT_KEY}x` } });
         await fetch(`${base}/admin/queues`, { headers: { Authorization: `Basic ${Buffer.from(`ops:${NEXT_KEY}`).toString('base64')}` } });
         await fetch(`${base}/v1/transactions/x`, { headers: { Authorization: `Bearer ${KEY}`, Cookie: `session=${KEY}` } });
-        proc.child.kill('SIGTERM');
-        await proc.exited;
+        await proc.terminate();
 
-        const logs = proc.output();
+        const logs = proc.process.output();
         expect(logs).toContain('/v1/accounts/a/balance'); // requests were logged at all
         for (const secret of [SECRET.slice(6), NEXT_SECRET.slice(6), KEY, NEXT_KEY, signed['webhook-signature'].slice(3), forged['webhook-signature'].slice(3)]) {
           expect(logs).not.toContain(secret);
         }
         expect(logs).not.toContain(Buffer.from(`ops:${NEXT_KEY}`).toString('base64'));
       } finally {
-        if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+        await proc.kill();
       }
     }, PROCESS_TIMEOUT_MS);
   });

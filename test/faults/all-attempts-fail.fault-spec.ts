@@ -1,8 +1,8 @@
-import { expectLedgerConsistent } from './support/ledger-check';
-import { PaycheckProcess } from './support/paycheck-process';
-import { Scenario } from './support/scenario';
-import { waitFor } from './support/wait-for';
-import { deliverUntilAccepted, getJson, makePayloads, post } from './support/webhooks';
+import { expectLedgerConsistent } from '../support/ledger-check';
+import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { Scenario } from '../support/scenario';
+import { waitFor } from '../support/wait-for';
+import { deliverUntilAccepted, getJson, makePayloads, post } from '../support/webhooks';
 
 const TRANSACTIONS = 30;
 const MAX_ATTEMPTS = 3;

@@ -1,9 +1,9 @@
 import { settlementJobId } from '@app/queue';
-import { expectLedgerConsistent } from './support/ledger-check';
-import { PaycheckProcess } from './support/paycheck-process';
-import { Scenario } from './support/scenario';
-import { waitFor } from './support/wait-for';
-import { Delivery, deliver, makePayloads } from './support/webhooks';
+import { expectLedgerConsistent } from '../support/ledger-check';
+import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { Scenario } from '../support/scenario';
+import { waitFor } from '../support/wait-for';
+import { Delivery, deliver, makePayloads } from '../support/webhooks';
 
 const TRANSACTIONS = 40;
 const COPIES = 8;

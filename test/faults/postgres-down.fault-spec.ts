@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expectLedgerConsistent } from './support/ledger-check';
-import { PaycheckProcess } from './support/paycheck-process';
-import { Scenario } from './support/scenario';
-import { waitFor } from './support/wait-for';
-import { Delivery, WebhookPayload, deliver, deliverUntilAccepted, makePayloads } from './support/webhooks';
+import { expectLedgerConsistent } from '../support/ledger-check';
+import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { Scenario } from '../support/scenario';
+import { waitFor } from '../support/wait-for';
+import { Delivery, WebhookPayload, deliver, deliverUntilAccepted, makePayloads } from '../support/webhooks';
 
 /** The promised bound for answering 503 while PostgreSQL is unavailable. */
 const UNAVAILABLE_ANSWER_BOUND_MS = 5000;

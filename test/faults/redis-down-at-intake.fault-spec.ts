@@ -1,8 +1,8 @@
-import { expectLedgerConsistent } from './support/ledger-check';
-import { PaycheckProcess } from './support/paycheck-process';
-import { Scenario } from './support/scenario';
-import { waitFor } from './support/wait-for';
-import { deliver, deliverUntilAccepted, makePayloads } from './support/webhooks';
+import { expectLedgerConsistent } from '../support/ledger-check';
+import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { Scenario } from '../support/scenario';
+import { waitFor } from '../support/wait-for';
+import { deliver, deliverUntilAccepted, makePayloads } from '../support/webhooks';
 
 describe('Redis down at intake', () => {
   let scenario: Scenario;

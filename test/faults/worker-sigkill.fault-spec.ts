@@ -1,10 +1,10 @@
 import { WORKER_LOCK_DURATION_MS, WORKER_STALLED_INTERVAL_MS } from '@app/processing';
 import { settlementJobId } from '@app/queue';
-import { expectLedgerConsistent } from './support/ledger-check';
-import { PaycheckProcess } from './support/paycheck-process';
-import { Scenario } from './support/scenario';
-import { waitFor } from './support/wait-for';
-import { deliverUntilAccepted, makePayloads } from './support/webhooks';
+import { expectLedgerConsistent } from '../support/ledger-check';
+import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { Scenario } from '../support/scenario';
+import { waitFor } from '../support/wait-for';
+import { deliverUntilAccepted, makePayloads } from '../support/webhooks';
 
 const TRANSACTIONS = 30;
 

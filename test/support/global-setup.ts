@@ -1,7 +1,8 @@
 import { ensureDatabaseExists } from '../../libs/database/src/ensure-database';
 import { withDatabase } from '../../libs/database/src/postgres-url';
 import { migrateDatabase } from '../../libs/database/src/run-migrations';
-import { RUN_PREFIX, TEMPLATE_ENV, TEST_SERVER_URL, uniqueSuffix, withAdmin } from './test-databases';
+import { RUN_PREFIX, TEMPLATE_ENV, TEST_SERVER_URL, withAdmin } from './test-databases';
+import { uniqueSuffix } from './unique-names';
 
 /** Migrates one template database per run; test files clone it (see createTestDatabase). */
 export default async function globalSetup(): Promise<void> {

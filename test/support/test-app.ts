@@ -1,11 +1,18 @@
 import { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
-import request from 'supertest';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { Job, Queue } from 'bullmq';
+import request, { Response, Test } from 'supertest';
+import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '@app/config';
 import { SETTLEMENT_QUEUE } from '@app/queue';
 import { CreateAppOptions, createApp } from '../../apps/server/src/bootstrap/create-app';
-import { TEMPLATE_ENV, createTestDatabase, uniqueSuffix } from './test-databases';
+import { TEMPLATE_ENV, createTestDatabase } from './test-databases';
+import { uniqueSuffix } from './unique-names';
+
+// The e2e specs' one-stop import: the shared helpers they use with every app.
+export { uniqueId } from './unique-names';
+export { waitFor } from './wait-for';
 
 export interface TestApp {
   app: INestApplication;
@@ -23,6 +30,12 @@ export const FAST_ENV: Record<string, string> = {
   LOG_LEVEL: 'error',
   DB_MIGRATIONS_RUN: 'false',
 };
+
+/**
+ * For an app a test drives into failure on purpose (Redis down, no worker): the error lines it
+ * then logs are expected, so they stay out of the test output; the test asserts the answers.
+ */
+export const EXPECTS_FAILURE_ENV: Record<string, string> = { LOG_LEVEL: 'fatal' };
 
 /** A fresh BullMQ prefix under this run's name, so the global teardown can remove its keys. */
 export function testQueuePrefix(): string {
@@ -49,16 +62,50 @@ export async function isolatedEnv(): Promise<{ DATABASE_URL: string; QUEUE_PREFI
   return { DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: testQueuePrefix() };
 }
 
-export async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** POSTs a body (an object, or raw JSON text sent byte for byte) to the webhook route. */
+export function postWebhook(app: TestApp, body: object | string): Test {
+  return app
+    .http()
+    .post('/v1/webhooks/transactions')
+    .set('Content-Type', 'application/json')
+    .send(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
-export function uniqueId(label: string): string {
-  return `${label}_${uniqueSuffix()}`;
+export function getTransaction(app: TestApp, transactionId: string): Test {
+  return app.http().get(`/v1/transactions/${encodeURIComponent(transactionId)}`);
+}
+
+/** Every job (in any state) this queue holds for one transaction. */
+export async function jobsForTransaction(queue: Queue, transactionId: string): Promise<Job[]> {
+  const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children']);
+  return jobs.filter((job) => job?.data?.transactionId === transactionId);
+}
+
+function dataSourceOf(app: INestApplication): DataSource {
+  return app.get<DataSource>(getDataSourceToken());
+}
+
+export async function countTransactionRows(app: INestApplication, transactionId: string): Promise<number> {
+  const [{ count }] = await dataSourceOf(app).query(`SELECT count(*)::int AS count FROM transactions WHERE transaction_id = $1`, [transactionId]);
+  return count;
+}
+
+/** The ledger legs posted for one transaction, credit first. */
+export async function postingsFor(app: INestApplication, transactionId: string): Promise<Array<{ account_id: string; side: string; amount: string; currency: string }>> {
+  return dataSourceOf(app).query(
+    `SELECT p.account_id, p.side, p.amount::text AS amount, p.currency
+       FROM ledger_postings p JOIN transactions t ON t.id = p.transaction_id
+      WHERE t.transaction_id = $1
+      ORDER BY p.side`,
+    [transactionId],
+  );
+}
+
+/** Asserts an RFC 9457 problem document with this status; returns its body. */
+export function expectProblem(res: Response, status: number): Record<string, unknown> {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
+  expect(JSON.stringify(res.body)).not.toMatch(/\bat .+\.(ts|js):\d+|node_modules|SELECT |INSERT /);
+  return res.body as Record<string, unknown>;
 }

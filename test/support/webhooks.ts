@@ -1,10 +1,10 @@
-import type { INestApplication } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { Job, Queue } from 'bullmq';
-import type { Response, Test } from 'supertest';
-import type { DataSource } from 'typeorm';
-import { TestApp, uniqueId } from './test-app';
+import { randomBytes } from 'node:crypto';
+import { uniqueId } from './unique-names';
 
+// Webhook bodies, and sending them to a running service over HTTP as a provider would. Plain
+// node (fetch), so the benchmark and the smoke run use it as well as the suites.
+
+/** A webhook body as senders post it; tests add fields (`extra`) to probe validation. */
 export interface WebhookBody {
   transaction_id: string;
   source_account: string;
@@ -14,62 +14,96 @@ export interface WebhookBody {
   [extra: string]: unknown;
 }
 
-/** A valid webhook body with a fresh transaction id; a test overrides what it is about. */
+/** The fault suite's payloads: one currency, so every balance can be checked exactly. */
+export interface WebhookPayload extends WebhookBody {
+  currency: 'INR';
+}
+
+/** A valid webhook body with fresh ids; a test (or the benchmark) overrides what it is about. */
 export function webhookBody(overrides: Partial<WebhookBody> = {}): WebhookBody {
+  // Defaults only where no override is given: the benchmark builds a body per request.
   return {
-    transaction_id: uniqueId('txn'),
-    source_account: uniqueId('src'),
-    destination_account: uniqueId('dst'),
+    transaction_id: overrides.transaction_id ?? uniqueId('txn'),
+    source_account: overrides.source_account ?? uniqueId('src'),
+    destination_account: overrides.destination_account ?? uniqueId('dst'),
     amount: 2500,
     currency: 'INR',
     ...overrides,
   };
 }
 
-/** POSTs a body (an object, or raw JSON text sent byte for byte) to the webhook route. */
-export function postWebhook(app: TestApp, body: object | string): Test {
-  return app
-    .http()
-    .post('/v1/webhooks/transactions')
-    .set('Content-Type', 'application/json')
-    .send(typeof body === 'string' ? body : JSON.stringify(body));
+const ACCOUNTS = ['acc_a', 'acc_b', 'acc_c', 'acc_d', 'acc_e'];
+
+/**
+ * Payloads over a small set of accounts, so balances aggregate many transactions, with
+ * amounts in paise that exercise the decimal digits.
+ */
+export function makePayloads(count: number, label: string): WebhookPayload[] {
+  const run = randomBytes(3).toString('hex');
+  return Array.from({ length: count }, (_, i) => {
+    const source = ACCOUNTS[i % ACCOUNTS.length];
+    const destination = ACCOUNTS[(i * 3 + 1) % ACCOUNTS.length] === source ? ACCOUNTS[(i + 2) % ACCOUNTS.length] : ACCOUNTS[(i * 3 + 1) % ACCOUNTS.length];
+    const paise = 100 + ((i * 7919) % 99_900); // 1.00 .. 999.99
+    return { transaction_id: `${label}_${run}_${i}`, source_account: source, destination_account: destination, amount: paise / 100, currency: 'INR' };
+  });
 }
 
-export function getTransaction(app: TestApp, transactionId: string): Test {
-  return app.http().get(`/v1/transactions/${encodeURIComponent(transactionId)}`);
+/** Deadline for one request to a running service. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+/** How often a sender redelivers a webhook the service did not acknowledge. */
+const REDELIVERY_EVERY_MS = 250;
+
+export interface Delivery {
+  status: number;
+  /** Milliseconds from sending to the full answer (0 when the request failed outright). */
+  ms: number;
+  replayed: boolean;
+  retryAfter: string | null;
+  body: unknown;
+  error?: string;
 }
 
-/** Every job (in any state) this queue holds for one transaction. */
-export async function jobsForTransaction(queue: Queue, transactionId: string): Promise<Job[]> {
-  const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children']);
-  return jobs.filter((job) => job?.data?.transactionId === transactionId);
+export async function deliver(baseUrl: string, payload: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Delivery> {
+  const started = Date.now();
+  try {
+    const res = await fetch(`${baseUrl}/v1/webhooks/transactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      ms: Date.now() - started,
+      replayed: res.headers.get('idempotent-replayed') === 'true',
+      retryAfter: res.headers.get('retry-after'),
+      body: text ? JSON.parse(text) : null,
+    };
+  } catch (error) {
+    return { status: 0, ms: Date.now() - started, replayed: false, retryAfter: null, body: null, error: (error as Error).message };
+  }
 }
 
-function dataSourceOf(app: INestApplication): DataSource {
-  return app.get<DataSource>(getDataSourceToken());
+/** Redelivers, as a sender would, until the service acknowledges with a 202. */
+export async function deliverUntilAccepted(baseUrl: string, payload: WebhookPayload, timeoutMs = 60_000): Promise<Delivery> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await deliver(baseUrl, payload);
+    if (answer.status === 202) return answer;
+    if (Date.now() > deadline) throw new Error(`${payload.transaction_id} never accepted; last answer ${answer.status} ${answer.error ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, REDELIVERY_EVERY_MS));
+  }
 }
 
-export async function countTransactionRows(app: INestApplication, transactionId: string): Promise<number> {
-  const [{ count }] = await dataSourceOf(app).query(`SELECT count(*)::int AS count FROM transactions WHERE transaction_id = $1`, [transactionId]);
-  return count;
+export async function post(baseUrl: string, path: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${baseUrl}${path}`, { method: 'POST', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-/** The ledger legs posted for one transaction, credit first. */
-export async function postingsFor(app: INestApplication, transactionId: string): Promise<Array<{ account_id: string; side: string; amount: string; currency: string }>> {
-  return dataSourceOf(app).query(
-    `SELECT p.account_id, p.side, p.amount::text AS amount, p.currency
-       FROM ledger_postings p JOIN transactions t ON t.id = p.transaction_id
-      WHERE t.transaction_id = $1
-      ORDER BY p.side`,
-    [transactionId],
-  );
-}
-
-/** Asserts an RFC 9457 problem document with this status; returns its body. */
-export function expectProblem(res: Response, status: number): Record<string, unknown> {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
-  expect(JSON.stringify(res.body)).not.toMatch(/\bat .+\.(ts|js):\d+|node_modules|SELECT |INSERT /);
-  return res.body as Record<string, unknown>;
+export async function getJson<T = Record<string, unknown>>(baseUrl: string, path: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
 }

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { ManagedProcess } from './managed-process';
 import { freePort } from './free-port';
+import { ManagedProcess } from './processes/managed-process';
 import { waitFor } from './wait-for';
 
 /** Answers true when something on `port` replies +PONG to PING. */
@@ -51,10 +51,8 @@ export class PrivateRedis {
       '--daemonize', 'no', '--dir', this.folder, '--maxmemory-policy', 'noeviction',
     ], log);
     const proc = this.process;
-    await waitFor('Redis to answer', async () => {
-      if (!proc.running) throw new Error(`redis-server exited: ${proc.logTail()}`);
-      return redisAnswers(this.port);
-    }, (up) => up, 20_000, 50);
+    await waitFor('Redis to answer', async () => proc.running && (await redisAnswers(this.port)), (up) => up || !proc.running, 20_000, 50);
+    if (!proc.running) throw new Error(`redis-server exited: ${proc.logTail()}`);
   }
 
   /** SIGKILL: as abrupt as a crash or a lost host. */

@@ -1,19 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, readdirSync } from 'node:fs';
+import { chownSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { ManagedProcess } from './managed-process';
 import { freePort } from './free-port';
+import { postgresBinaries } from './postgres-binaries';
+import { ManagedProcess } from './processes/managed-process';
 import { waitFor } from './wait-for';
-
-/** The newest installed PostgreSQL server binaries (Debian layout), or PG_BIN. */
-function postgresBin(): string {
-  if (process.env.PG_BIN) return process.env.PG_BIN;
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
-  if (versions.length === 0) throw new Error('no PostgreSQL server binaries found: set PG_BIN');
-  return join(root, versions[0], 'bin');
-}
 
 /** initdb and postgres refuse to run as root: run them as the postgres user when we are root. */
 function runAs(): { uid?: number; gid?: number } {
@@ -39,7 +31,7 @@ export class PrivatePostgres {
   ) {}
 
   static async start(folder: string): Promise<PrivatePostgres> {
-    const bin = postgresBin();
+    const bin = postgresBinaries();
     const user = runAs();
     if (user.uid !== undefined) chownSync(folder, user.uid, user.gid ?? user.uid);
     execFileSync(join(bin, 'initdb'), ['-D', join(folder, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
@@ -65,7 +57,7 @@ export class PrivatePostgres {
     ], join(this.folder, `postgres-${++this.starts}.log`), { ...this.user });
     const proc = this.process;
     await waitFor('PostgreSQL to accept connections', async () => {
-      if (!proc.running) throw new Error(`postgres exited: ${proc.logTail()}`);
+      if (!proc.running) return false;
       const client = new Client({ connectionString: this.url('postgres'), connectionTimeoutMillis: 1000 });
       try {
         await client.connect();
@@ -73,7 +65,8 @@ export class PrivatePostgres {
       } finally {
         await client.end().catch(() => undefined);
       }
-    }, (up) => up, 30_000, 100);
+    }, (up) => up || !proc.running, 30_000, 100);
+    if (!proc.running) throw new Error(`postgres exited: ${proc.logTail()}`);
   }
 
   /** Fast shutdown (pg_ctl stop -m fast): sessions are cut, nothing committed is lost. */

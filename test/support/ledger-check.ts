@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { getJson, WebhookPayload } from './webhooks';
+import { WebhookPayload, getJson } from './webhooks';
 
 interface StoredRow {
   transaction_id: string;

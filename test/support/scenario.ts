@@ -1,31 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { SETTLEMENT_QUEUE, redisConnectionOptions } from '@app/queue';
-import { PaycheckProcess, Role } from './paycheck-process';
+import { PaycheckProcess, Role } from './processes/paycheck-process';
+import { makeTempFolder, releaseAll } from './processes/resources';
 import { PrivatePostgres } from './private-postgres';
 import { PrivateRedis } from './private-redis';
-import { makeTempFolder, releaseAll } from './resources';
+import { TEST_SERVER_URL, createEmptyDatabase, dropDatabase, testDatabaseUrl } from './test-databases';
 import { WebhookPayload } from './webhooks';
-
-/** The shared server scenarios use unless they bring their own PostgreSQL (never the `paycheck` database). */
-const SHARED_POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
-
-function onServer(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: onServer(serverUrl, 'postgres') });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * One fault scenario's world: its own database, its own Redis and queue prefix, the Paycheck
@@ -58,15 +40,15 @@ export class Scenario {
     const folder = makeTempFolder(label);
     const redis = await PrivateRedis.start(folder);
     const postgres = options.privatePostgres ? await PrivatePostgres.start(makeTempFolder(`${label}-pg`)) : undefined;
-    const serverUrl = postgres ? postgres.url('postgres') : SHARED_POSTGRES;
+    const serverUrl = postgres ? postgres.url('postgres') : TEST_SERVER_URL;
     const database = `paycheck_faults_${label.replace(/\W/g, '_')}_${randomBytes(3).toString('hex')}`;
     // Created here, not by the first process to boot: the replicas then only race on migrations.
-    await admin(serverUrl, (client) => client.query(`CREATE DATABASE "${database}"`));
+    await createEmptyDatabase(database, serverUrl);
     return new Scenario(folder, redis, serverUrl, database, postgres);
   }
 
   get databaseUrl(): string {
-    return onServer(this.serverUrl, this.database);
+    return testDatabaseUrl(this.database, this.serverUrl);
   }
 
   async start(role: Role, env: Record<string, string> = {}, label?: string): Promise<PaycheckProcess> {
@@ -105,7 +87,7 @@ export class Scenario {
     await Promise.all(this.processes.map((p) => p.kill()));
     await Promise.race([this.queue.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await this.db.end().catch(() => undefined);
-    await admin(this.serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`)).catch(() => undefined);
+    await dropDatabase(this.database, this.serverUrl).catch(() => undefined);
     await this.redis.stop();
     await this.postgres?.destroy();
     await releaseAll();

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Everything a fault test starts: child processes and temporary folders. Removed in afterAll,
- * and again, synchronously, when the test process exits for any reason, so a failing or
- * interrupted run leaves no Redis, PostgreSQL or Paycheck process behind.
+ * Everything a test or a benchmark starts: child processes and temporary folders. Removed by
+ * releaseAll (afterAll), and again, synchronously, when this process exits for any reason, so
+ * a failing or interrupted run leaves no Redis, PostgreSQL or Paycheck process behind.
  */
 const children = new Set<ChildProcess>();
 const folders = new Set<string>();
@@ -25,7 +25,8 @@ export function makeTempFolder(label: string): string {
 /** Keep logs and data for a post-mortem: FAULTS_KEEP_TEMP=1. */
 const keep = process.env.FAULTS_KEEP_TEMP === '1';
 
-function killAllSync(): void {
+/** SIGKILL to every child still running, and the temporary folders removed; synchronous. */
+export function killAllNow(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   if (!keep) {
     for (const folder of folders) {
@@ -44,13 +45,13 @@ export async function releaseAll(): Promise<void> {
   const exits = [...children].map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve))));
   for (const child of children) child.kill('SIGKILL');
   await Promise.all(exits);
-  killAllSync();
+  killAllNow();
 }
 
-process.once('exit', killAllSync);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+process.once('exit', killAllNow);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
-    killAllSync();
+    killAllNow();
     process.exit(130);
   });
 }
