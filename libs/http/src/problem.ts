@@ -61,6 +61,11 @@ export const Problems = {
       problem(HttpStatus.TOO_MANY_REQUESTS, 'rate-limited', 'Too Many Requests', 'Slow down and retry after the indicated delay.'),
       { 'Retry-After': String(retryAfterSeconds) },
     ),
+  /** A refund whose payment is not recorded yet: providers redeliver on any non-2xx, and 503 is the one every sender retries. */
+  paymentNotRecorded: (detail: string, retryAfterSeconds: number) =>
+    new ProblemException(problem(HttpStatus.SERVICE_UNAVAILABLE, 'payment-not-recorded', 'Payment Not Recorded Yet', detail), {
+      'Retry-After': String(retryAfterSeconds),
+    }),
   storageUnavailable: () =>
     new ProblemException(
       problem(
