@@ -35,6 +35,8 @@ export interface RefundSpec {
 export interface ProviderKit {
   name: 'stripe' | 'razorpay' | 'paystack';
   env: Record<string, string>;
+  /** What a recorded delivery is answered: 202, or 200 for a provider that counts only 200 as delivered. */
+  acceptedStatus: 200 | 202;
   newPayment(overrides?: Partial<PaymentSpec>): PaymentSpec;
   payment(spec: PaymentSpec): Record<string, unknown>;
   refund(spec: RefundSpec): Record<string, unknown>;
@@ -52,6 +54,7 @@ export interface ProviderKit {
 export const stripeKit: ProviderKit = {
   name: 'stripe',
   env: { STRIPE_WEBHOOK_SECRET: STRIPE_SECRET },
+  acceptedStatus: 202,
   newPayment: (o = {}) => ({ id: uniqueId('pi'), minor: 2000, currency: 'usd', customer: uniqueId('cus'), ...o }),
   payment: (p) =>
     providerFixture('stripe', 'payment_intent.succeeded', {
@@ -92,6 +95,7 @@ function razorpaySignature(body: string): string {
 export const razorpayKit: ProviderKit = {
   name: 'razorpay',
   env: { RAZORPAY_WEBHOOK_SECRET: RAZORPAY_SECRET },
+  acceptedStatus: 202,
   newPayment: (o = {}) => ({ id: uniqueId('pay'), minor: 150000, currency: 'INR', customer: uniqueId('cust'), ...o }),
   payment: (p) =>
     providerFixture('razorpay', 'payment.captured', {
@@ -125,6 +129,7 @@ export const razorpayKit: ProviderKit = {
 export const paystackKit: ProviderKit = {
   name: 'paystack',
   env: { PAYSTACK_SECRET_KEY: PAYSTACK_KEY },
+  acceptedStatus: 200,
   newPayment: (o = {}) => ({
     id: String(randomInt(1, 2 ** 47)),
     minor: 1_000_000,

@@ -2,6 +2,7 @@ import { Controller, HttpCode, HttpStatus, NotFoundException, Param, Post, Req, 
 import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiProblemResponse, Problems, RawBodyRequest } from '@app/http';
+import { WEBHOOK_IGNORED } from '@app/observability';
 import { TransactionView } from '@app/transactions';
 import { answerIntake } from './intake-answer';
 import { IgnoredEventView } from './ignored-event.view';
@@ -31,7 +32,7 @@ export class ProviderWebhooksController {
   @ApiParam({ name: 'provider', example: 'stripe' })
   @ApiBody({ description: "The provider's event, byte for byte as it signed it", schema: { type: 'object' } })
   @ApiAcceptedResponse({ type: TransactionView, description: 'The payment or refund, recorded (or a redelivery: Idempotent-Replayed: true)' })
-  @ApiOkResponse({ type: IgnoredEventView, description: 'An event that moves no money here: stored nowhere' })
+  @ApiOkResponse({ type: IgnoredEventView, description: 'An event that moves no money here: stored nowhere. (Paystack, which counts only 200 as delivered, also gets its recorded payments and refunds as 200.)' })
   @ApiProblemResponse(400, 'The event lacks a field the mapping needs, or maps to an invalid transaction: `errors` names provider fields')
   @ApiProblemResponse(401, 'Missing, malformed, stale or wrong signature')
   @ApiProblemResponse(404, 'Unknown provider, or its secret is unset')
@@ -54,9 +55,10 @@ export class ProviderWebhooksController {
 
     const result = await this.intake.receive(provider, req.body);
     if (result.kind === 'ignored') {
+      res.locals[WEBHOOK_IGNORED] = true;
       res.status(HttpStatus.OK);
       return { status: 'ignored', event: result.event };
     }
-    return answerIntake(res, result.outcome, result.transactionId);
+    return answerIntake(res, result.outcome, result.transactionId, provider.acceptedStatus);
   }
 }

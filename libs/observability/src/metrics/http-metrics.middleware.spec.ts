@@ -10,9 +10,14 @@ describe('webhookOutcomeFor', () => {
     [413, false, 'rejected'],
     [415, false, 'rejected'],
     [429, false, 'rejected'],
-    [200, false, 'ignored'],
+    [200, false, 'accepted'],
+    [200, true, 'duplicate'],
   ])('names a %i answer (replayed: %s) %s', (status, replayed, outcome) => {
     expect(webhookOutcomeFor(status, replayed)).toBe(outcome);
+  });
+
+  it('names an answered but unmapped provider event "ignored"', () => {
+    expect(webhookOutcomeFor(200, false, true)).toBe('ignored');
   });
 
   it('does not count server errors as deliveries received', () => {

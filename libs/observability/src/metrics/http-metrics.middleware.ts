@@ -3,16 +3,20 @@ import { PaycheckMetrics, WebhookOutcome } from './paycheck-metrics';
 
 export const WEBHOOK_PATH = '/v1/webhooks/transactions';
 const PROVIDER_PREFIX = '/v1/webhooks/';
+/** `res.locals` flag a provider route sets when it answers an event it does not map ("ignored"). */
+export const WEBHOOK_IGNORED = 'paycheckWebhookIgnored';
 
 /**
- * How a webhook delivery was answered. Anything the sender must change before resending
- * (a bad body, too large, not JSON, too many requests) is "rejected"; a provider event that
- * moves no money is answered 200, "ignored"; 5xx answers are not deliveries received and show
- * only in paycheck_http_requests_total.
+ * How a webhook delivery was answered. A recorded delivery is a 2xx (202; 200 where a provider
+ * requires it). Anything the sender must change before resending (a bad body, too large, not
+ * JSON, too many requests) is "rejected"; a provider event that moves no money is "ignored";
+ * 5xx answers are not deliveries received and show only in paycheck_http_requests_total.
  */
-export function webhookOutcomeFor(status: number, replayed: boolean): WebhookOutcome | undefined {
-  if (status === 202) return replayed ? 'duplicate' : 'accepted';
-  if (status === 200) return 'ignored';
+export function webhookOutcomeFor(status: number, replayed: boolean, ignored = false): WebhookOutcome | undefined {
+  if (status >= 200 && status < 300) {
+    if (ignored) return 'ignored';
+    return replayed ? 'duplicate' : 'accepted';
+  }
   if (status === 401) return 'unauthorized';
   if (status === 409) return 'conflict';
   if (status >= 400 && status < 500) return 'rejected';
@@ -51,9 +55,9 @@ export function httpMetricsMiddleware(metrics: PaycheckMetrics, webhookProviders
     res.once('finish', () => {
       metrics.httpResponse(req.method, routeOf(req), res.statusCode);
       if (provider === undefined) return;
-      const outcome = webhookOutcomeFor(res.statusCode, res.getHeader('Idempotent-Replayed') === 'true');
+      const outcome = webhookOutcomeFor(res.statusCode, res.getHeader('Idempotent-Replayed') === 'true', res.locals[WEBHOOK_IGNORED] === true);
       if (outcome) metrics.webhookReceived(provider, outcome);
-      if (res.statusCode === 202) metrics.webhookAcknowledged(Number(process.hrtime.bigint() - started) / 1e9);
+      if (outcome === 'accepted' || outcome === 'duplicate') metrics.webhookAcknowledged(Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();
   };

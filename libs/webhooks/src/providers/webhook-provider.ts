@@ -10,6 +10,8 @@ export interface WebhookProvider {
   readonly name: string;
   /** False while unconfigured (no secret): the route then answers 404, as an unknown one. */
   readonly enabled: boolean;
+  /** Status of a recorded delivery: 202 as the native route, unless the provider only takes 200 as success. */
+  readonly acceptedStatus?: 200 | 202;
   /** Over the exact bytes received; `reason` reaches the 401 problem, so never a secret or digest. */
   verify(rawBody: Buffer, headers: IncomingHeaders): SignatureCheck;
   /** The parsed JSON body (an object) → what to record. Throws a 400 problem naming the provider field. */

@@ -16,6 +16,8 @@ import { ProviderMapping, WebhookProvider } from '../webhook-provider';
 export class PaystackProvider implements WebhookProvider {
   readonly name = 'paystack';
   readonly enabled: boolean;
+  /** Paystack's docs count only "200 OK" as delivered; a 202 would be retried for 72 hours. */
+  readonly acceptedStatus = 200;
   private readonly secrets: readonly string[];
 
   constructor(config: AppConfig) {
