@@ -7,6 +7,12 @@ type RequestWithId = IncomingMessage & { originalUrl?: string };
 
 type HttpLogLevel = 'error' | 'warn' | 'info' | 'debug';
 
+/**
+ * `res.locals` flag for a 5xx that is part of normal operation (a provider's refund that arrived
+ * before its payment, answered 503 so the provider retries): logged at warn, not error.
+ */
+export const EXPECTED_RETRY = 'paycheckExpectedRetry';
+
 /** Probes and scrapes arrive every few seconds: worth a line only at debug, unless they fail. */
 function isRoutinePoll(req: RequestWithId): boolean {
   const url = req.originalUrl ?? req.url ?? '';
@@ -38,7 +44,8 @@ function loggedResponseHeaders(res: ServerResponse): Record<string, unknown> {
 }
 
 export function httpLogLevel(req: RequestWithId, res: ServerResponse, error?: Error): HttpLogLevel {
-  if (error || res.statusCode >= 500) return 'error';
+  const expected = (res as ServerResponse & { locals?: Record<string, unknown> }).locals?.[EXPECTED_RETRY] === true;
+  if (error || (res.statusCode >= 500 && !expected)) return 'error';
   if (res.statusCode >= 400) return 'warn';
   return isRoutinePoll(req) ? 'debug' : 'info';
 }
