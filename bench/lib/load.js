@@ -1,9 +1,11 @@
 'use strict';
 // Closed-loop HTTP load with autocannon, one fresh webhook body per request.
+const { createHmac } = require('node:crypto');
 const autocannon = require('autocannon');
 const harness = require('./harness');
 
 const PATH = '/v1/webhooks/transactions';
+const STRIPE_PATH = '/v1/webhooks/stripe';
 const HEADERS = { 'content-type': 'application/json' };
 
 /** The webhook for sequence number n under `label`: deterministic, so a redelivery is byte-identical. */
@@ -32,12 +34,18 @@ function fire(url, nextBody, { connections = 50, duration, amount, timeout = 10,
         ...(amount ? { amount } : { duration }),
         ...(overallRate ? { overallRate } : {}),
         timeout,
-        requests: [{ method: 'POST', path: PATH, headers: HEADERS, setupRequest: (req) => ({ ...req, body: nextBody() }) }],
+        requests: [{ method: 'POST', path: PATH, headers: HEADERS, setupRequest: (req) => withDelivery(req, nextBody()) }],
       },
       (error, result) => (error ? reject(error) : resolve(summarise(result))),
     );
     instance.on('error', reject);
   });
+}
+
+/** A generator gives a body (native route) or a whole delivery: { path, body, headers }. */
+function withDelivery(req, next) {
+  if (typeof next === 'string') return { ...req, body: next };
+  return { ...req, path: next.path, body: next.body, headers: { ...req.headers, ...next.headers } };
 }
 
 function summarise(result) {
@@ -68,4 +76,35 @@ function redeliveries(label, howMany) {
   return () => bodies[n++ % bodies.length];
 }
 
-module.exports = { PATH, webhookBody, fire, newBodies, redeliveries };
+/** A Stripe payment_intent.succeeded event for sequence number n: a new payment each, amount in paise. */
+function stripeEventBody(label, n) {
+  const paise = (n % 9_999_999) + 100;
+  return JSON.stringify({
+    id: `evt_${label}_${n}`,
+    object: 'event',
+    api_version: '2024-06-20',
+    type: 'payment_intent.succeeded',
+    livemode: false,
+    data: {
+      object: { id: `pi_${label}_${n}`, object: 'payment_intent', amount: paise, amount_received: paise, currency: 'inr', customer: `cus_${n % 5000}`, status: 'succeeded' },
+    },
+  });
+}
+
+/** Stripe-Signature as Stripe computes it: HMAC-SHA256 of "<t>.<body>" keyed with the whsec_ string. */
+function stripeSignature(body, secret, nowSeconds = Math.floor(Date.now() / 1000)) {
+  return `t=${nowSeconds},v1=${createHmac('sha256', secret).update(`${nowSeconds}.${body}`).digest('hex')}`;
+}
+
+/** Signed deliveries to the Stripe route, a new payment per call. */
+function stripeDeliveries(label, secret) {
+  let n = 0;
+  const next = () => {
+    const body = stripeEventBody(label, ++n);
+    return { path: STRIPE_PATH, body, headers: { 'stripe-signature': stripeSignature(body, secret) } };
+  };
+  next.count = () => n;
+  return next;
+}
+
+module.exports = { PATH, STRIPE_PATH, webhookBody, fire, newBodies, redeliveries, stripeDeliveries, stripeSignature, withDelivery };

@@ -7,7 +7,7 @@ const path = require('node:path');
 const { Queue } = require('bullmq');
 const children = require('../lib/children');
 const census = require('../lib/cpu-census');
-const { fire, newBodies, redeliveries } = require('../lib/load');
+const { fire, newBodies, redeliveries, stripeDeliveries } = require('../lib/load');
 const { SETTLEMENT_QUEUE, settlementJobId } = require('../lib/queue-contract');
 const { startFloor, startService } = require('../lib/service');
 const stores = require('../lib/stores');
@@ -76,19 +76,24 @@ async function profileSide(ctx, side, prefix) {
   return `${side}: ${fmt.int(run.ackPerSec)} ack/s while profiled; ${path.join(dir, file)}\n${summary}`;
 }
 
+/** Enables the Stripe route on the measured service; the load generator signs with it. */
+const BENCH_STRIPE_SECRET = 'whsec_benchStripeSigningSecret0123456789';
+
 async function intake(ctx) {
   const { opts } = ctx;
   await stores.truncateAll(ctx.pool);
   const prefixes = { service: stores.newPrefix('svc'), floor: stores.newPrefix('floor') };
   ctx.prefixes.push(...Object.values(prefixes));
-  const service = await startService(ctx, { name: 'intake-api', role: 'api', prefix: prefixes.service });
+  const service = await startService(ctx, { name: 'intake-api', role: 'api', prefix: prefixes.service, env: { STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET } });
   const floor = await startFloor(ctx, { prefix: prefixes.floor });
   const sides = {
     floor: { child: floor, bodies: newBodies('floor_new'), runs: [] },
     service: { child: service, bodies: newBodies('svc_new'), runs: [] },
+    // The same process's POST /v1/webhooks/stripe: signature check, mapping, then the same intake.
+    stripe: { child: service, bodies: stripeDeliveries('svc_stripe', BENCH_STRIPE_SECRET), runs: [] },
   };
 
-  ctx.log(`intake: warm-up ${opts.warmup} s each, then ${opts.rounds} × (floor, service) × ${opts.duration} s at ${opts.connections} connections`);
+  ctx.log(`intake: warm-up ${opts.warmup} s each, then ${opts.rounds} × (floor, service, stripe route) × ${opts.duration} s at ${opts.connections} connections`);
   for (const side of Object.values(sides)) await fire(side.child.url, side.bodies, { connections: opts.connections, duration: opts.warmup });
   for (let round = 1; round <= opts.rounds; round++) {
     for (const [name, side] of Object.entries(sides)) {
@@ -138,21 +143,26 @@ async function intake(ctx) {
   for (let i = 0; i < opts.rounds; i++) {
     rows.push(row(`floor #${i + 1}`, sides.floor.runs[i], floorMedian));
     rows.push(row(`service #${i + 1}`, sides.service.runs[i], floorMedian));
+    rows.push(row(`stripe route #${i + 1}`, sides.stripe.runs[i], floorMedian));
   }
   const floorMed = medianRun(sides.floor.runs);
   const serviceMed = medianRun(sides.service.runs);
+  const stripeMed = medianRun(sides.stripe.runs);
   rows.push(row('floor (median)', floorMed, floorMedian));
   rows.push(row('service (median)', serviceMed, floorMedian));
+  rows.push(row('stripe route (median)', stripeMed, floorMedian));
   rows.push(row('service, duplicates', duplicates, serviceMed.ackPerSec));
 
   let text = [
     `Intake: ${opts.connections} connections, ${opts.duration} s per run, new transaction per request (duplicates: redeliveries of 2,000 accepted ones)`,
     table(['run', 'ack/s', 'p50', 'p99', 'max', 'errors', 'ratio', 'CPU ms/ack: server', 'PostgreSQL', 'Redis', 'load gen', 'other procs'], rows),
-    'ratio: to the floor median (duplicates: to the service median for new transactions). CPU: user+system time per',
+    'ratio: to the floor median (duplicates: to the service median for new transactions). "stripe route": the same service,',
+    'POST /v1/webhooks/stripe with signed payment_intent.succeeded events (verify, map, then the same intake). CPU: user+system time per',
     'acknowledged webhook from /proc, by process; "other procs" is CPU used meanwhile by processes outside the bench (noise).',
-    `PostgreSQL commits per ack: floor ${floorMed.pgCommitsPerAck.toFixed(2)}, service ${serviceMed.pgCommitsPerAck.toFixed(2)}, duplicates ${duplicates.pgCommitsPerAck.toFixed(2)}.`,
+    `PostgreSQL commits per ack: floor ${floorMed.pgCommitsPerAck.toFixed(2)}, service ${serviceMed.pgCommitsPerAck.toFixed(2)}, stripe route ${stripeMed.pgCommitsPerAck.toFixed(2)}, duplicates ${duplicates.pgCommitsPerAck.toFixed(2)}.`,
     `Redis calls per ack: floor ${floorMed.redisCallsPerAck.toFixed(2)} (${sides.floor.runs.at(-1).redisTop}); service ${serviceMed.redisCallsPerAck.toFixed(2)} (${sides.service.runs.at(-1).redisTop}); duplicates ${duplicates.redisCallsPerAck.toFixed(2)}.`,
     `Same BullMQ job name, data fields and options on both sides: ${sameJobOptions ? 'yes' : `NO (floor ${floorOpts}, service ${serviceOpts})`}`,
+    `Intake ratio to the floor: native route ${fmt.ratio(serviceMed.ackPerSec / floorMedian)}; Stripe route ${fmt.ratio(stripeMed.ackPerSec / floorMedian)} (${fmt.int(stripeMed.ackPerSec)} ack/s).`,
   ].join('\n');
 
   await children.stop(service);
@@ -165,7 +175,15 @@ async function intake(ctx) {
   }
   return {
     text,
-    figures: { floor: floorMed, service: serviceMed, duplicates, ratio: serviceMed.ackPerSec / floorMedian, sameJobOptions },
+    figures: {
+      floor: floorMed,
+      service: serviceMed,
+      stripe: stripeMed,
+      duplicates,
+      ratio: serviceMed.ackPerSec / floorMedian,
+      stripeRatio: stripeMed.ackPerSec / floorMedian,
+      sameJobOptions,
+    },
   };
 }
 

@@ -83,7 +83,8 @@ describe('metrics on the API role', () => {
     const after = await scrape(api);
 
     const delta = (outcome: string) =>
-      value(after, 'paycheck_webhooks_received_total', { outcome }) - value(before, 'paycheck_webhooks_received_total', { outcome });
+      value(after, 'paycheck_webhooks_received_total', { provider: 'native', outcome }) -
+      value(before, 'paycheck_webhooks_received_total', { provider: 'native', outcome });
     expect({
       accepted: delta('accepted'),
       duplicate: delta('duplicate'),
@@ -132,7 +133,7 @@ describe('metrics when Redis is unreachable', () => {
       const text = await scrape(api);
       expect(sampleValue(text, 'paycheck_queue_jobs', { state: 'waiting' })).toBeUndefined();
       expect(value(text, 'paycheck_queue_oldest_waiting_seconds')).toBeNaN();
-      expect(value(text, 'paycheck_webhooks_received_total', { outcome: 'accepted' })).toBe(0);
+      expect(value(text, 'paycheck_webhooks_received_total', { provider: 'native', outcome: 'accepted' })).toBe(0);
     } finally {
       await api.close();
     }

@@ -21,6 +21,10 @@ export class AppConfig {
   readonly rateLimitPerMinute!: number;
   readonly logLevel!: LogLevel;
   readonly dbMigrationsRun!: boolean;
+  /** Provider webhook secrets; an empty list leaves that provider's route disabled (404). */
+  readonly stripeWebhookSecrets!: readonly string[];
+  readonly razorpayWebhookSecrets!: readonly string[];
+  readonly paystackSecretKeys!: readonly string[];
 
   constructor(values: AppConfig) {
     Object.assign(this, values);

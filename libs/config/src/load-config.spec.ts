@@ -34,6 +34,9 @@ describe('loadConfig', () => {
         rateLimitPerMinute: 0,
         logLevel: 'info',
         dbMigrationsRun: true,
+        stripeWebhookSecrets: [],
+        razorpayWebhookSecrets: [],
+        paystackSecretKeys: [],
       });
     });
 
@@ -87,6 +90,17 @@ describe('loadConfig', () => {
       expect(loadConfig({ WEBHOOK_SECRET: a }).webhookSecrets).toEqual([a]);
       expect(loadConfig({ WEBHOOK_SECRET: `${a} ${b}` }).webhookSecrets).toEqual([a, b]);
       expect(loadConfig({ WEBHOOK_SECRET: `${a},${b}` }).webhookSecrets).toEqual([a, b]);
+    });
+
+    it('reads each provider secret as a comma-separated list, for rotation', () => {
+      const config = loadConfig({
+        STRIPE_WEBHOOK_SECRET: 'whsec_0123456789abcdefABCDEF, whsec_fedcba9876543210FEDCBA',
+        RAZORPAY_WEBHOOK_SECRET: 'my-razorpay-secret!,older_secret',
+        PAYSTACK_SECRET_KEY: 'sk_test_0123456789abcdef0123456789abcdef01234567',
+      });
+      expect(config.stripeWebhookSecrets).toEqual(['whsec_0123456789abcdefABCDEF', 'whsec_fedcba9876543210FEDCBA']);
+      expect(config.razorpayWebhookSecrets).toEqual(['my-razorpay-secret!', 'older_secret']);
+      expect(config.paystackSecretKeys).toEqual(['sk_test_0123456789abcdef0123456789abcdef01234567']);
     });
 
     it('reads API_KEYS and CORS_ORIGINS as comma-separated lists', () => {
@@ -147,6 +161,15 @@ describe('loadConfig', () => {
       ['LOG_LEVEL', 'verbose'],
       ['LOG_LEVEL', 'INFO!'],
       ['DB_MIGRATIONS_RUN', 'maybe'],
+      ['STRIPE_WEBHOOK_SECRET', 'sk_live_0123456789abcdef0123'],
+      ['STRIPE_WEBHOOK_SECRET', 'whsec_short'],
+      ['STRIPE_WEBHOOK_SECRET', 'whsec_0123456789abcdefABCDEF,whsec_'],
+      ['RAZORPAY_WEBHOOK_SECRET', 'short'],
+      ['RAZORPAY_WEBHOOK_SECRET', 'long-enough-secret,x'],
+      ['RAZORPAY_WEBHOOK_SECRET', 'caf\u00e9-secret-value'],
+      ['PAYSTACK_SECRET_KEY', 'pk_live_0123456789abcdef0123456789'],
+      ['PAYSTACK_SECRET_KEY', 'sk_prod_0123456789abcdef0123456789'],
+      ['PAYSTACK_SECRET_KEY', 'sk_test_short'],
       ['APP_ROLE', 'both'],
       ['APP_ROLE', 'API '.repeat(2)],
     ])('%s=%j', (name, value) => {
@@ -168,6 +191,9 @@ describe('loadConfig', () => {
       ['WEBHOOK_SECRET', 'whsec_sup3rS3cretValue!!'],
       ['WEBHOOK_SECRET', 'whsec_c3VwM3JTM2NyZXRWYWx1ZQ== whsec_sup3rS3cretValue$'],
       ['API_KEYS', 'sup3rS3cretValue,x'],
+      ['STRIPE_WEBHOOK_SECRET', 'whsec_0123456789abcdefABCDEF,sup3rS3cretValue'],
+      ['RAZORPAY_WEBHOOK_SECRET', 'sup3rS3cretValue\u00e9'],
+      ['PAYSTACK_SECRET_KEY', 'sk_live_sup3rS3cretValue-oops'],
       ['API_KEYS', 'sup3rS3cretValue with spaces'],
       ['DATABASE_URL', 'mysql://admin:sup3rS3cretValue@db.example.com/paycheck'],
       ['REDIS_URL', 'http://default:sup3rS3cretValue@eu1.upstash.io:6379'],

@@ -36,7 +36,17 @@ export function loadConfig(env: Env): AppConfig {
     rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 0, 0, 10_000_000),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     dbMigrationsRun: read.boolean('DB_MIGRATIONS_RUN', true),
+    ...readProviderSecrets(read),
   });
+}
+
+/** Payment providers' own webhook secrets, several per variable during a rotation. */
+function readProviderSecrets(read: EnvReader): Pick<AppConfig, 'stripeWebhookSecrets' | 'razorpayWebhookSecrets' | 'paystackSecretKeys'> {
+  return {
+    stripeWebhookSecrets: read.list('STRIPE_WEBHOOK_SECRET', /^whsec_[A-Za-z0-9+/=_-]{16,256}$/, "must be Stripe endpoint signing secrets (whsec_...), comma-separated"),
+    razorpayWebhookSecrets: read.list('RAZORPAY_WEBHOOK_SECRET', /^[\x21-\x7e]{8,256}$/, 'must be webhook secrets of at least 8 printable characters, comma-separated'),
+    paystackSecretKeys: read.list('PAYSTACK_SECRET_KEY', /^sk_(live|test)_[A-Za-z0-9]{16,256}$/, 'must be Paystack secret keys (sk_live_... or sk_test_...), comma-separated'),
+  };
 }
 
 class EnvReader {

@@ -66,6 +66,11 @@ export const Problems = {
       problem(HttpStatus.SERVICE_UNAVAILABLE, 'starting', 'Service Unavailable', 'The service is starting. Retry shortly: nothing was recorded.'),
       { 'Retry-After': '1' },
     ),
+  /** A refund whose payment is not recorded yet: providers redeliver on any non-2xx, and 503 is the one every sender retries. */
+  paymentNotRecorded: (detail: string, retryAfterSeconds: number) =>
+    new ProblemException(problem(HttpStatus.SERVICE_UNAVAILABLE, 'payment-not-recorded', 'Payment Not Recorded Yet', detail), {
+      'Retry-After': String(retryAfterSeconds),
+    }),
   storageUnavailable: () =>
     new ProblemException(
       problem(

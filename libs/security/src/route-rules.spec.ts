@@ -3,7 +3,18 @@ import { isOpenPath, isReadPath, normalizePath, rateLimitScope } from './route-r
 const open = (path: string) => isOpenPath(normalizePath(path));
 
 describe('route rules', () => {
-  it.each(['/', '/health/live', '/health/ready', '/health/worker', '/metrics', '/v1/webhooks/transactions'])('leaves %s open', (path) => {
+  it.each([
+    '/',
+    '/health/live',
+    '/health/ready',
+    '/health/worker',
+    '/metrics',
+    '/v1/webhooks/transactions',
+    '/v1/webhooks/stripe',
+    '/V1/Webhooks/Razorpay/',
+    '/v1/webhooks/paystack',
+    '/v1/webhooks/acme-pay',
+  ])('leaves %s open', (path) => {
     expect(open(path)).toBe(true);
   });
 
@@ -20,7 +31,11 @@ describe('route rules', () => {
     '/nope',
     '/metricsx',
     '/healthz',
-    '/v1/webhooks/transactionsx',
+    '/v1/webhooks/stripe/extra',
+    '/v1/webhooks/stripe.json',
+    '/v1/webhooks/acme_pay',
+    `/v1/webhooks/${'a'.repeat(33)}`,
+    '/v1/webhooks/%2e%2e',
     '/v1/webhooks',
     '//health/live',
     '/health/../v1/transactions/txn_1',
@@ -39,6 +54,8 @@ describe('route rules', () => {
 
   it('limits the webhook and the read routes only', () => {
     expect(rateLimitScope('POST', '/v1/webhooks/transactions')).toBe('webhook');
+    expect(rateLimitScope('POST', '/v1/webhooks/stripe')).toBe('webhook');
+    expect(rateLimitScope('GET', '/v1/webhooks/stripe')).toBeNull();
     expect(rateLimitScope('GET', '/v1/transactions')).toBe('read');
     expect(rateLimitScope('HEAD', '/v1/transactions/txn_1')).toBe('read');
     expect(rateLimitScope('GET', '/v1/accounts/acc_1/balance')).toBe('read');

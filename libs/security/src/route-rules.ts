@@ -3,6 +3,8 @@
  * that tools mounted straight on Express (/docs, /admin/queues) are covered by the same rules.
  */
 export const WEBHOOK_PATH = '/v1/webhooks/transactions';
+/** A payment provider's route, /v1/webhooks/<name> (names are checked by the route itself). */
+const PROVIDER_WEBHOOK_PATH = /^\/v1\/webhooks\/[a-z0-9-]{1,32}$/;
 
 export type RateLimitScope = 'webhook' | 'read';
 
@@ -19,10 +21,15 @@ export function normalizePath(path: string): string {
 // Express does not resolve dot segments, but a proxy in front might: never open such a path.
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
-/** Open without an API key: the webhook (it has its own signature), probes, metrics and `/`. */
+/** The native webhook and the provider routes: each proves its sender with its own signature. */
+export function isWebhookPath(path: string): boolean {
+  return path === WEBHOOK_PATH || PROVIDER_WEBHOOK_PATH.test(path);
+}
+
+/** Open without an API key: the webhooks (they have their own signatures), probes, metrics and `/`. */
 export function isOpenPath(path: string): boolean {
   if (DOT_SEGMENT.test(path)) return false;
-  return path === '/' || path === '/metrics' || path === WEBHOOK_PATH || path === '/health' || path.startsWith('/health/');
+  return path === '/' || path === '/metrics' || isWebhookPath(path) || path === '/health' || path.startsWith('/health/');
 }
 
 /** Browser-facing operator tools, which also accept the key as a Basic password (see docs/security.md). */
@@ -40,7 +47,7 @@ export function isReadMethod(method: string): boolean {
 }
 
 export function rateLimitScope(method: string, path: string): RateLimitScope | null {
-  if (method === 'POST' && path === WEBHOOK_PATH) return 'webhook';
+  if (method === 'POST' && isWebhookPath(path)) return 'webhook';
   if (isReadMethod(method) && isReadPath(path)) return 'read';
   return null;
 }

@@ -2,28 +2,14 @@ import { Controller, HttpCode, HttpStatus, Inject, Post, Req, Res } from '@nestj
 import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiProblemResponse, Problems, RawBodyRequest } from '@app/http';
-import { TransactionView, TransactionsService, toTransactionView } from '@app/transactions';
+import { TransactionView, TransactionsService } from '@app/transactions';
+import { answerIntake } from './intake-answer';
+import { withinIntakeDeadline } from './intake-deadline';
 import { WEBHOOK_SIGNATURE_VERIFIER, WebhookSignatureVerifier } from './signature';
 import { TransactionWebhookDto } from './transaction-webhook.dto';
 import { TransactionWebhookParser } from './transaction-webhook.parser';
 
-const JSON_TYPES = ['application/json', 'application/*+json'];
-
-/**
- * Intake must answer 503 within 5 s when PostgreSQL is unavailable (docs/guarantees.md). A hung PostgreSQL (no
- * refusal) otherwise costs a pool wait plus a query timeout per query: measured 5.8 s with 30
- * deliveries in flight per replica (test/faults/postgres-down). Past this deadline intake
- * answers 503; work that still commits later is a redelivery's replay.
- */
-const INTAKE_DEADLINE_MS = 4000;
-
-function withinDeadline<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Problems.storageUnavailable()), INTAKE_DEADLINE_MS);
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
+export const JSON_TYPES = ['application/json', 'application/*+json'];
 
 const SIGNED = 'Required when WEBHOOK_SECRET is set (Standard Webhooks).';
 
@@ -71,15 +57,7 @@ export class WebhooksController {
     if (!signature.ok) throw Problems.unauthorized(`Webhook signature rejected: ${signature.reason}.`);
 
     const input = await this.parser.parse(req.body, req.rawBody);
-    const outcome = await withinDeadline(this.transactions.receive(input));
-    if (outcome.kind === 'conflict') {
-      throw Problems.conflict(
-        'idempotency-conflict',
-        `Transaction "${input.transactionId}" was already received with a different payload.`,
-      );
-    }
-    res.setHeader('Location', `/v1/transactions/${encodeURIComponent(outcome.transaction.transactionId)}`);
-    if (outcome.kind === 'replayed') res.setHeader('Idempotent-Replayed', 'true');
-    return toTransactionView(outcome.transaction);
+    const outcome = await withinIntakeDeadline(this.transactions.receive(input));
+    return answerIntake(res, outcome, input.transactionId);
   }
 }

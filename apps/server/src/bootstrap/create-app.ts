@@ -6,6 +6,7 @@ import { AppConfig } from '@app/config';
 import { ProblemDetailsFilter, applyClientTimeouts, jsonBodyParser, requestIdMiddleware } from '@app/http';
 import { createBootLogger, observeHttp } from '@app/observability';
 import { ProcessingWorkerOptions } from '@app/processing';
+import { WebhookProviderRegistry, WebhooksModuleOptions } from '@app/webhooks';
 import { AllInOneAppModule } from '../all-in-one-app.module';
 import { ApiAppModule } from '../api-app.module';
 import { WorkerAppModule } from '../worker-app.module';
@@ -16,17 +17,24 @@ import { StartingGate } from './starting-gate';
 export interface CreateAppOptions {
   /** Extension point for teams: e.g. a real settlement gateway instead of the simulation. */
   processing?: ProcessingWorkerOptions;
+  /** A team's own webhook providers (API roles only): `{ providers: [AcmeProvider] }`. */
+  webhooks?: WebhooksModuleOptions;
 }
 
 export function rootModuleFor(config: AppConfig, options: CreateAppOptions = {}): DynamicModule {
   switch (config.role) {
     case 'api':
-      return ApiAppModule.forRoot(config);
+      return ApiAppModule.forRoot(config, options.webhooks);
     case 'worker':
       return WorkerAppModule.forRoot(config, options.processing);
     case 'all':
-      return AllInOneAppModule.forRoot(config, options.processing);
+      return AllInOneAppModule.forRoot(config, options.processing, options.webhooks);
   }
+}
+
+/** Names of the enabled provider routes, for the webhook metrics' `provider` label; none on a worker. */
+function enabledWebhookProviders(app: INestApplication, config: AppConfig): string[] {
+  return config.role === 'worker' ? [] : app.get(WebhookProviderRegistry, { strict: false }).enabledNames();
 }
 
 /** Builds (but does not start listening) the Nest application for the configured role. */
@@ -49,7 +57,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Order matters: every response carries a request id and is logged and counted once, and
   // security checks run before any body is read.
   app.use(requestIdMiddleware);
-  observeHttp(app);
+  observeHttp(app, enabledWebhookProviders(app, config));
   app.use(app.get(StartingGate).middleware);
   applySecurity(app, config);
   app.use(...jsonBodyParser(config.bodyLimitBytes));

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { httpLogLevel } from './http-logger';
+import { EXPECTED_RETRY, httpLogLevel } from './http-logger';
 
 const req = (method: string, url: string) => ({ method, url, originalUrl: url }) as IncomingMessage & { originalUrl: string };
 const res = (statusCode: number) => ({ statusCode }) as ServerResponse;
@@ -19,5 +19,11 @@ describe('httpLogLevel', () => {
     expect(httpLogLevel(req('GET', '/metrics'), res(200))).toBe('debug');
     expect(httpLogLevel(req('GET', '/health/ready'), res(200))).toBe('debug');
     expect(httpLogLevel(req('GET', '/health/ready'), res(503))).toBe('error');
+  });
+
+  it('logs a 5xx that is part of normal operation (a refund ahead of its payment) at warn', () => {
+    const expected = Object.assign(res(503), { locals: { [EXPECTED_RETRY]: true } });
+    expect(httpLogLevel(req('POST', '/v1/webhooks/stripe'), expected)).toBe('warn');
+    expect(httpLogLevel(req('POST', '/v1/webhooks/stripe'), Object.assign(res(503), { locals: {} }))).toBe('error');
   });
 });

@@ -8,6 +8,12 @@ type RequestWithId = IncomingMessage & { originalUrl?: string };
 
 type HttpLogLevel = 'error' | 'warn' | 'info' | 'debug';
 
+/**
+ * `res.locals` flag for a 5xx that is part of normal operation (a provider's refund that arrived
+ * before its payment, answered 503 so the provider retries): logged at warn, not error.
+ */
+export const EXPECTED_RETRY = 'paycheckExpectedRetry';
+
 /** Probes and scrapes arrive every few seconds: worth a line only at debug, unless they fail. */
 function isRoutinePoll(req: RequestWithId): boolean {
   const url = req.originalUrl ?? req.url ?? '';
@@ -19,7 +25,7 @@ const LOGGED_RESPONSE_HEADERS = ['location', 'idempotent-replayed', 'retry-after
 
 /** Request headers worth a log line; credentials are kept only as a redaction marker. */
 const LOGGED_REQUEST_HEADERS = ['user-agent', 'content-type', 'content-length', 'webhook-id', 'webhook-timestamp'];
-const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'webhook-signature'];
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'webhook-signature', 'stripe-signature', 'x-razorpay-signature', 'x-paystack-signature'];
 
 /** A handful of named headers instead of the whole set: cheaper per line, and nothing new leaks when a client sends more. */
 function loggedRequestHeaders(headers: IncomingMessage['headers']): Record<string, unknown> {
@@ -44,7 +50,8 @@ function timedOut(res: ServerResponse, aborted: boolean): boolean {
 }
 
 export function httpLogLevel(req: RequestWithId, res: ServerResponse, error?: Error): HttpLogLevel {
-  if (error || res.statusCode >= 500) return 'error';
+  const expected = (res as ServerResponse & { locals?: Record<string, unknown> }).locals?.[EXPECTED_RETRY] === true;
+  if (error || (res.statusCode >= 500 && !expected)) return 'error';
   if (res.statusCode >= 400) return 'warn';
   return isRoutinePoll(req) ? 'debug' : 'info';
 }

@@ -8,6 +8,9 @@ export const REDACTED_PATHS = [
   'req.headers["proxy-authorization"]',
   'req.headers.cookie',
   'req.headers["webhook-signature"]',
+  'req.headers["stripe-signature"]',
+  'req.headers["x-razorpay-signature"]',
+  'req.headers["x-paystack-signature"]',
   'res.headers["set-cookie"]',
 ];
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
 
-export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'conflict', 'rejected', 'unauthorized'] as const;
+export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'conflict', 'rejected', 'unauthorized', 'ignored'] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
 export const PROCESSING_RESULTS = ['processed', 'failed', 'retried'] as const;
@@ -10,7 +10,7 @@ export type ProcessingResult = (typeof PROCESSING_RESULTS)[number];
 /** The metrics of docs/operations.md, plus a per-route HTTP status counter. */
 @Injectable()
 export class PaycheckMetrics {
-  private readonly webhooksReceived: Counter<'outcome'>;
+  private readonly webhooksReceived: Counter<'provider' | 'outcome'>;
   private readonly webhookAck: Histogram;
   private readonly transactionsProcessed: Counter<'result'>;
   private readonly processingDuration: Histogram;
@@ -21,8 +21,8 @@ export class PaycheckMetrics {
     const registers = [registry];
     this.webhooksReceived = new Counter({
       name: 'paycheck_webhooks_received_total',
-      help: 'Webhook deliveries answered, by outcome (accepted, duplicate, conflict, rejected, unauthorized)',
-      labelNames: ['outcome'],
+      help: 'Webhook deliveries answered, by provider route (native, stripe, ...) and outcome (accepted, duplicate, conflict, rejected, unauthorized, ignored)',
+      labelNames: ['provider', 'outcome'],
       registers,
     });
     this.webhookAck = new Histogram({
@@ -55,12 +55,17 @@ export class PaycheckMetrics {
       registers,
     });
     // Every series exists from the start, so rate() and increase() see the first event.
-    for (const outcome of WEBHOOK_OUTCOMES) this.webhooksReceived.inc({ outcome }, 0);
+    this.trackWebhookProviders(['native']);
     for (const result of PROCESSING_RESULTS) this.transactionsProcessed.inc({ result }, 0);
   }
 
-  webhookReceived(outcome: WebhookOutcome): void {
-    this.webhooksReceived.inc({ outcome });
+  /** Creates every outcome's series for these provider routes (only enabled ones are passed). */
+  trackWebhookProviders(providers: readonly string[]): void {
+    for (const provider of providers) for (const outcome of WEBHOOK_OUTCOMES) this.webhooksReceived.inc({ provider, outcome }, 0);
+  }
+
+  webhookReceived(provider: string, outcome: WebhookOutcome): void {
+    this.webhooksReceived.inc({ provider, outcome });
   }
 
   webhookAcknowledged(seconds: number): void {
