@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse,
 import { ApiProblemResponse, Problems, validationProblemPipe } from '@app/http';
 import { BulkRetryResultView } from './bulk-retry-result.view';
 import { BulkRetryDto } from './bulk-retry.dto';
+import { parseInstant } from './instant';
 import { ListTransactionsQueryDto } from './list-transactions-query.dto';
 import { TransactionPageView } from './transaction-page.view';
 import { TransactionView, toTransactionView } from './transaction.view';
@@ -35,7 +36,8 @@ export class TransactionsController {
   @ApiAcceptedResponse({ type: BulkRetryResultView })
   @ApiProblemResponse(400, 'The body is not {"status":"FAILED","since"?: ISO-8601}')
   async retryAll(@Body(validationProblemPipe('The request body is not a valid bulk retry.')) body: BulkRetryDto): Promise<BulkRetryResultView> {
-    const requeued = await this.transactions.retryAllFailed(body.since === undefined ? undefined : new Date(body.since));
+    // The DTO has checked `since` with the same parser, so null cannot come back here.
+    const requeued = await this.transactions.retryAllFailed(body.since === undefined ? undefined : (parseInstant(body.since) ?? undefined));
     return { requeued };
   }
 
