@@ -131,6 +131,30 @@ describe('listing GET /v1/transactions', () => {
     expect(res.body).toMatchObject({ status: 400, type: 'https://paycheck.dev/problems/validation-error', errors: [expect.objectContaining({ field })] });
   });
 
+  it.each([
+    ['Status=FAILED', ['Status']],
+    ['status[]=FAILED', ['status[]']],
+    ['status=FAILED&status=PROCESSED', ['status']],
+    ['account=a&account=b', ['account']],
+    ['status=FAILED&sort=asc', ['sort']],
+    ['page=2&offset=40', ['page', 'offset']],
+  ])('answers 400 naming unknown, repeated or array-shaped parameters: %s', async (query, fields) => {
+    const res = await api.http().get(`/v1/transactions?${query}`).expect(400).expect('Content-Type', /application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, type: 'https://paycheck.dev/problems/validation-error' });
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(fields);
+  });
+
+  it.each([
+    ['GET', '/v1/transactions/some_id?expand=events'],
+    ['GET', '/v1/accounts/some_account/balance?currency=INR'],
+    ['POST', '/v1/transactions/some_id/retry?force=true'],
+    ['POST', '/v1/transactions/retry?status=FAILED'],
+  ])('answers 400 for a query parameter on a route that takes none: %s %s', async (method, path) => {
+    const req = method === 'GET' ? api.http().get(path) : api.http().post(path).send({ status: 'FAILED' });
+    const res = await req.expect(400).expect('Content-Type', /application\/problem\+json/);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: new URL(path, 'http://x').searchParams.keys().next().value })]);
+  });
+
   it('accepts a cursor for an id that no longer has rows after it', async () => {
     expect(await page(`cursor=${encodeCursor('1')}`)).toEqual({ items: [], next_cursor: null });
   });

@@ -1,6 +1,7 @@
 export { ApiProblemResponse } from './api-problem-response.decorator';
 export { isDatabaseUnavailable } from './database-errors';
 export { FieldErrorView } from './field-error.view';
+export { KnownQueryPipe } from './known-query.pipe';
 export { jsonBodyParser, RawBodyRequest } from './json-body';
 export { FieldError, PROBLEM_CONTENT_TYPE, ProblemDocument, ProblemException, Problems, problemForStatus } from './problem';
 export { ProblemDetailsFilter } from './problem-details.filter';
