@@ -1,4 +1,5 @@
 import { InitialSchema1764115200000 } from './1764115200000-initial-schema';
+import { ListingByCreatedAt1764979200000 } from './1764979200000-listing-by-created-at';
 
 /** Listed explicitly: globs break in bundled builds and hide ordering mistakes. */
-export const MIGRATIONS = [InitialSchema1764115200000];
+export const MIGRATIONS = [InitialSchema1764115200000, ListingByCreatedAt1764979200000];
