@@ -87,6 +87,16 @@ describe('bulk retry POST /v1/transactions/retry', () => {
     await retryAll({ status: 'FAILED' }).expect(202, { requeued: 1 });
   });
 
+  it('reads since with any offset, and a bare date as midnight UTC', async () => {
+    const failed = await receive();
+    await markFailed([failed], '2 hours');
+    await retryAll({ status: 'FAILED', since: '2999-01-01' }).expect(202, { requeued: 0 });
+    // Three hours ago, written in India's offset.
+    const threeHoursAgo = new Date(Date.now() - 3 * 3600_000 + 5.5 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+05:30');
+    await retryAll({ status: 'FAILED', since: threeHoursAgo }).expect(202, { requeued: 1 });
+    expect((await rows([failed])).get(failed)!.status).toBe('PROCESSING');
+  });
+
   it('re-queues sets larger than one batch, each exactly once', async () => {
     const count = BULK_RETRY_BATCH * 2 + 37;
     const prefix = uniqueId('many');
@@ -113,6 +123,12 @@ describe('bulk retry POST /v1/transactions/retry', () => {
     ['a since that is not a date', { status: 'FAILED', since: 'yesterday' }, 'since'],
     ['an impossible date', { status: 'FAILED', since: '2026-13-01T00:00:00Z' }, 'since'],
     ['a since that is a number', { status: 'FAILED', since: 1764115200000 }, 'since'],
+    ['a week date', { status: 'FAILED', since: '2026-W48' }, 'since'],
+    ['an ordinal date', { status: 'FAILED', since: '2026-330' }, 'since'],
+    ['a basic-format date', { status: 'FAILED', since: '20261126' }, 'since'],
+    ['a basic-format time', { status: 'FAILED', since: '2026-11-26T0900Z' }, 'since'],
+    ['February 30th', { status: 'FAILED', since: '2026-02-30T00:00:00Z' }, 'since'],
+    ['a local time without an offset', { status: 'FAILED', since: '2026-11-26T09:00:00' }, 'since'],
   ])('answers 400 naming the field for %s', async (_name, body, field) => {
     const res = await retryAll(body).expect(400).expect('Content-Type', /application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 400, errors: [expect.objectContaining({ field })] });

@@ -42,6 +42,84 @@ describe('queue dashboard /admin/queues', () => {
   });
 });
 
+describe('queue dashboard hygiene', () => {
+  let api: TestApp;
+
+  beforeAll(async () => {
+    api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()) });
+  });
+
+  afterAll(async () => {
+    await api.queue.obliterate({ force: true });
+    await api.close();
+  });
+
+  it.each(['/admin/queues', '/admin/queues/api/queues'])('sends no X-Powered-By on %s', async (path) => {
+    const res = await api.http().get(path).expect(200);
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('reports the settlement queue as read-only', async () => {
+    const res = await api.http().get('/admin/queues/api/queues').expect(200);
+    expect(res.body.queues).toEqual([expect.objectContaining({ name: 'settlement', readOnlyMode: true, allowRetries: false })]);
+  });
+
+  it.each([
+    ['page=1e9&jobsPerPage=1e9', ['page', 'jobsPerPage']],
+    ['page=1&jobsPerPage=1000000000', ['jobsPerPage']],
+    ['page=0', ['page']],
+    ['page=-1&jobsPerPage=10', ['page']],
+  ])('answers 400 naming the bad paging parameters of ?%s, with no internals', async (query, fields) => {
+    const res = await api.http().get(`/admin/queues/api/queues?activeQueue=settlement&status=waiting&${query}`);
+    expect([res.status, res.headers['content-type']]).toEqual([400, expect.stringContaining('application/problem+json')]);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(fields);
+    expect(res.text).not.toMatch(/lua|script|redis|ERR /i);
+  });
+
+  it.each([
+    ['PUT', '/admin/queues/api/queues/settlement/retry/failed'],
+    ['PUT', '/admin/queues/api/queues/pause'],
+    ['PUT', '/admin/queues/api/queues/settlement/empty'],
+    ['PUT', '/admin/queues/api/queues/settlement/obliterate'],
+    ['POST', '/admin/queues/api/queues/settlement/add'],
+    ['PATCH', '/admin/queues/api/queues/settlement/some-job/update-data'],
+    ['DELETE', '/admin/queues/api/queues/settlement'],
+  ])('refuses %s %s with a 405 problem and changes nothing', async (method, path) => {
+    const id = await receive(api);
+    const res = await api.http()[method.toLowerCase() as 'put' | 'post' | 'patch' | 'delete'](path).send({});
+    expect([res.status, res.headers['content-type'], res.headers.allow]).toEqual([405, expect.stringContaining('application/problem+json'), 'GET, HEAD']);
+    expect(res.body).toMatchObject({ status: 405, detail: expect.stringContaining('/v1/transactions') });
+    expect((await api.queue.getJobs(['waiting'])).map((job) => job.data.transactionId)).toContain(id);
+    expect(await api.queue.isPaused()).toBe(false);
+  });
+
+  it('answers an unknown queue with a problem document', async () => {
+    const res = await api.http().get('/admin/queues/api/queues/no-such-queue/workers');
+    expect([res.status, res.headers['content-type']]).toEqual([404, expect.stringContaining('application/problem+json')]);
+    expect(res.body).toMatchObject({ status: 404, title: 'Not Found' });
+  });
+});
+
+describe('queue dashboard with Redis unreachable', () => {
+  let api: TestApp;
+
+  beforeAll(async () => {
+    api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()), REDIS_URL: 'redis://127.0.0.1:1' });
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('answers its API with a 503 problem and Retry-After at once, never hanging', async () => {
+    const started = Date.now();
+    const res = await api.http().get('/admin/queues/api/queues?activeQueue=settlement&status=latest&page=1&jobsPerPage=10').timeout(10_000);
+    expect([res.status, res.headers['content-type'], res.headers['retry-after']]).toEqual([503, expect.stringContaining('application/problem+json'), '5']);
+    expect(res.body).toMatchObject({ status: 503, type: 'https://paycheck.dev/problems/queue-unavailable' });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
 describe('operator tools behind API_KEYS', () => {
   let api: TestApp;
 

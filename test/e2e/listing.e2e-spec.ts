@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { TransactionListFilter, encodeCursor, listTransactionsSql } from '@app/transactions';
+import { TransactionListFilter, TransactionsService, encodeCursor, listTransactionsSql } from '@app/transactions';
 import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
@@ -79,6 +79,28 @@ describe('listing GET /v1/transactions', () => {
     expect([...all].sort()).toEqual([...known, ...arrivals].sort());
   });
 
+  it('walks a hot account written by many concurrent batches with created_at never increasing, every row once', async () => {
+    const account = uniqueId('hot');
+    const transactions = api.app.get(TransactionsService);
+    // Many deliveries at once: the intake batcher turns them into concurrent multi-row statements,
+    // whose ids and commit times interleave.
+    const ids = Array.from({ length: 400 }, (_, i) => uniqueId(`hot_${i}`));
+    await Promise.all(
+      ids.map((id, i) =>
+        transactions.receive({ transactionId: id, sourceAccount: i % 2 ? account : uniqueId('cp'), destinationAccount: i % 2 ? uniqueId('cp') : account, amount: '1.00', currency: 'INR' }),
+      ),
+    );
+    const seen: { transaction_id: string; created_at: string }[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const res: { body: { items: typeof seen; next_cursor: string | null } } = await api.http().get(`/v1/transactions?account=${account}&limit=7${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      seen.push(...res.body.items);
+      cursor = res.body.next_cursor;
+    }
+    expect(seen.map((item) => item.transaction_id).sort()).toEqual([...ids].sort());
+    const rises = seen.filter((item, i) => i > 0 && item.created_at > seen[i - 1].created_at);
+    expect(rises).toEqual([]);
+  });
+
   it('matches the account on either side, and filters by status', async () => {
     const account = uniqueId('acct');
     const asSource = await receive(uniqueId('src'), account, uniqueId('cp'));
@@ -131,8 +153,32 @@ describe('listing GET /v1/transactions', () => {
     expect(res.body).toMatchObject({ status: 400, type: 'https://paycheck.dev/problems/validation-error', errors: [expect.objectContaining({ field })] });
   });
 
+  it.each([
+    ['Status=FAILED', ['Status']],
+    ['status[]=FAILED', ['status[]']],
+    ['status=FAILED&status=PROCESSED', ['status']],
+    ['account=a&account=b', ['account']],
+    ['status=FAILED&sort=asc', ['sort']],
+    ['page=2&offset=40', ['page', 'offset']],
+  ])('answers 400 naming unknown, repeated or array-shaped parameters: %s', async (query, fields) => {
+    const res = await api.http().get(`/v1/transactions?${query}`).expect(400).expect('Content-Type', /application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, type: 'https://paycheck.dev/problems/validation-error' });
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(fields);
+  });
+
+  it.each([
+    ['GET', '/v1/transactions/some_id?expand=events'],
+    ['GET', '/v1/accounts/some_account/balance?currency=INR'],
+    ['POST', '/v1/transactions/some_id/retry?force=true'],
+    ['POST', '/v1/transactions/retry?status=FAILED'],
+  ])('answers 400 for a query parameter on a route that takes none: %s %s', async (method, path) => {
+    const req = method === 'GET' ? api.http().get(path) : api.http().post(path).send({ status: 'FAILED' });
+    const res = await req.expect(400).expect('Content-Type', /application\/problem\+json/);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field: new URL(path, 'http://x').searchParams.keys().next().value })]);
+  });
+
   it('accepts a cursor for an id that no longer has rows after it', async () => {
-    expect(await page(`cursor=${encodeCursor('1')}`)).toEqual({ items: [], next_cursor: null });
+    expect(await page(`cursor=${encodeCursor({ createdAtMicros: '0', id: '1' })}`)).toEqual({ items: [], next_cursor: null });
   });
 });
 
@@ -150,18 +196,25 @@ function planNodes(plan: Record<string, unknown>): { types: string[]; indexes: s
 
 describe('listing query plans', () => {
   let client: Client;
+  /** The position of the middle row, read once the rows exist (the cases below hold this object). */
+  const MIDDLE = { createdAtMicros: '', id: '30000' };
 
   beforeAll(async () => {
     client = new Client({ connectionString: await createTestDatabase() });
     await client.connect();
     // 60 000 rows over 500 source and 700 destination accounts; FAILED is rare (1 in 200), as in life.
     await client.query(`
-      INSERT INTO transactions (transaction_id, source_account, destination_account, amount, currency, status, processed_at)
+      INSERT INTO transactions (transaction_id, source_account, destination_account, amount, currency, status, processed_at, created_at)
       SELECT 'bulk_' || g, 'src_' || (g % 500), 'dst_' || (g % 700), 1, 'INR',
              CASE WHEN g % 200 = 0 THEN 'FAILED' WHEN g % 3 = 0 THEN 'PROCESSED' ELSE 'PROCESSING' END,
-             CASE WHEN g % 200 <> 0 AND g % 3 = 0 THEN now() END
+             CASE WHEN g % 200 <> 0 AND g % 3 = 0 THEN now() END,
+             now() - (60000 - g) * interval '10 ms'
         FROM generate_series(1, 60000) AS g`);
     await client.query('ANALYZE transactions');
+    const { rows } = await client.query<{ micros: string; id: string }>(
+      `SELECT (extract(epoch FROM created_at) * 1000000)::bigint::text AS micros, id::text FROM transactions ORDER BY id OFFSET 29999 LIMIT 1`,
+    );
+    Object.assign(MIDDLE, { createdAtMicros: rows[0].micros, id: rows[0].id });
   });
 
   afterAll(async () => {
@@ -170,16 +223,16 @@ describe('listing query plans', () => {
 
   // [case, filter, indexes the plan must use, whether rows come out of the scans already ordered]
   it.each<[string, Omit<TransactionListFilter, 'limit'>, string[], boolean]>([
-    ['no filter', {}, ['transactions_pkey'], true],
-    ['no filter, after a cursor', { beforeId: '30000' }, ['transactions_pkey'], true],
-    ['a rare status', { status: 'FAILED' }, ['transactions_status_id_idx'], true],
-    ['a rare status, after a cursor', { status: 'FAILED', beforeId: '30000' }, ['transactions_status_id_idx'], true],
-    // A third of all rows: walking the primary key backwards finds 21 of them soonest; either index will do.
+    ['no filter', {}, ['transactions_created_id_idx'], true],
+    ['no filter, after a cursor', { after: MIDDLE }, ['transactions_created_id_idx'], true],
+    ['a rare status', { status: 'FAILED' }, ['transactions_status_created_id_idx'], true],
+    ['a rare status, after a cursor', { status: 'FAILED', after: MIDDLE }, ['transactions_status_created_id_idx'], true],
+    // A third of all rows: walking the unfiltered order finds 21 of them soonest; either index will do.
     ['a common status', { status: 'PROCESSED' }, [], true],
-    ['account', { account: 'src_7' }, ['transactions_source_id_idx', 'transactions_destination_id_idx'], true],
-    ['account, after a cursor', { account: 'dst_7', beforeId: '30000' }, ['transactions_source_id_idx', 'transactions_destination_id_idx'], true],
+    ['account', { account: 'src_7' }, ['transactions_source_created_id_idx', 'transactions_destination_created_id_idx'], true],
+    ['account, after a cursor', { account: 'dst_7', after: MIDDLE }, ['transactions_source_created_id_idx', 'transactions_destination_created_id_idx'], true],
     // The planner may combine the account and status indexes and sort the few rows that match both.
-    ['account and status', { account: 'src_7', status: 'FAILED' }, ['transactions_source_id_idx', 'transactions_destination_id_idx'], false],
+    ['account and status', { account: 'src_7', status: 'FAILED' }, ['transactions_source_created_id_idx', 'transactions_destination_created_id_idx'], false],
   ])('uses an index, never a sequential scan: %s', async (_name, filter, expectedIndexes, ordered) => {
     const { sql, params } = listTransactionsSql({ ...filter, limit: 21 });
     const result = await client.query<{ 'QUERY PLAN': { Plan: Record<string, unknown> }[] }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);

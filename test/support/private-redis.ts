@@ -55,6 +55,18 @@ export class PrivateRedis {
     if (!proc.running) throw new Error(`redis-server exited: ${proc.logTail()}`);
   }
 
+  /**
+   * SIGSTOP: connections stay open and the kernel still accepts bytes, but nothing answers, as
+   * with a partition from a managed Redis. thaw() (SIGCONT) lets it carry on where it stopped.
+   */
+  freeze(): void {
+    this.process?.signal('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.process?.signal('SIGCONT');
+  }
+
   /** SIGKILL: as abrupt as a crash or a lost host. */
   async stop(): Promise<void> {
     await this.process?.kill('SIGKILL');

@@ -1,6 +1,6 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponse } from '@app/http';
+import { ApiProblemResponse, KnownQueryPipe } from '@app/http';
 import { BalanceView } from './balance.view';
 import { LedgerService } from './ledger.service';
 
@@ -14,10 +14,11 @@ export class AccountsController {
   @ApiOperation({ summary: 'Balances of an account from posted (PROCESSED) transactions' })
   @ApiParam({ name: 'account_id', example: 'user_acc_1' })
   @ApiOkResponse({ type: BalanceView })
+  @ApiProblemResponse(400, 'A query parameter was given: this route takes none')
   @ApiProblemResponse(401, 'API_KEYS is set and no valid key was presented')
   @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE)')
   @ApiProblemResponse(503, 'PostgreSQL is unavailable')
-  async balance(@Param('account_id') accountId: string): Promise<BalanceView> {
+  async balance(@Param('account_id') accountId: string, @Query(new KnownQueryPipe([])) _query: unknown): Promise<BalanceView> {
     return { account_id: accountId, balances: await this.ledger.balancesOf(accountId) };
   }
 }

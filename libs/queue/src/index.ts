@@ -1,6 +1,7 @@
+export { RedisClosable, closeWithin } from './close-within';
 export { QueueModule } from './queue.module';
 export { redisConnectionOptions } from './redis-connection-options';
 export { RepeatedErrorLog } from './repeated-error-log';
 export { SETTLE_JOB, SETTLEMENT_QUEUE, SettlementJobData, settlementJobId } from './settlement-job';
-export { SettlementJobStatus, SettlementQueue } from './settlement-queue';
+export { QUEUE_CLOSE_TIMEOUT_MS, SettlementJobStatus, SettlementQueue } from './settlement-queue';
 export { withTimeout } from './with-timeout';

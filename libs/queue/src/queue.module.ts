@@ -1,5 +1,6 @@
-import { BullModule } from '@nestjs/bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { redisConnectionOptions } from './redis-connection-options';
 import { SETTLEMENT_QUEUE } from './settlement-job';
@@ -12,6 +13,12 @@ const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
 };
 
+/**
+ * The settlement queue is built here rather than by BullModule.registerQueue: that one closes
+ * the queue at shutdown with a QUIT that a frozen Redis never answers. SettlementQueue closes it
+ * instead, within a deadline. Workers (@Processor) take their connection and prefix from this
+ * queue's options, as they would from a registered one.
+ */
 @Module({
   imports: [
     BullModule.forRootAsync({
@@ -22,9 +29,22 @@ const DEFAULT_JOB_OPTIONS = {
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
     }),
-    BullModule.registerQueue({ name: SETTLEMENT_QUEUE }),
+    // No queue: this brings in only @nestjs/bullmq's processor discovery (which starts @Processor workers).
+    BullModule.registerQueue(),
   ],
-  providers: [SettlementQueue],
-  exports: [BullModule, SettlementQueue],
+  providers: [
+    {
+      provide: getQueueToken(SETTLEMENT_QUEUE),
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new Queue(SETTLEMENT_QUEUE, {
+          connection: redisConnectionOptions(config.redisUrl),
+          prefix: config.queuePrefix,
+          defaultJobOptions: DEFAULT_JOB_OPTIONS,
+        }),
+    },
+    SettlementQueue,
+  ],
+  exports: [getQueueToken(SETTLEMENT_QUEUE), SettlementQueue],
 })
 export class QueueModule {}

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { closeWithin } from './close-within';
 import { RepeatedErrorLog } from './repeated-error-log';
 import { withTimeout } from './with-timeout';
 import { SETTLE_JOB, SETTLEMENT_QUEUE, SettlementJobData, settlementJobId } from './settlement-job';
@@ -9,7 +10,17 @@ import { SETTLE_JOB, SETTLEMENT_QUEUE, SettlementJobData, settlementJobId } from
  * How long intake waits for a Redis that is connected but does not answer. Keeps the 202 well
  * under 500 ms; the add itself carries on and usually lands, and the sweep covers it if not.
  */
-const ENQUEUE_TIMEOUT_MS = 250;
+export const ENQUEUE_TIMEOUT_MS = 250;
+/**
+ * After an enqueue ran out of time, later ones do not wait on Redis at all for this long: a
+ * frozen or partitioned Redis still looks connected, and every delivery would otherwise pay the
+ * full timeout (and pile another command onto a socket nobody reads). Rows recorded meanwhile are
+ * the recovery sweep's, as when Redis is down.
+ */
+export const ENQUEUE_SUSPENSION_MS = 2000;
+const ENQUEUE_TIMED_OUT = 'enqueue timed out';
+/** At shutdown, how long the queue's connection may take to QUIT before it is simply dropped. */
+export const QUEUE_CLOSE_TIMEOUT_MS = 2000;
 
 /** Whether Redis holds a job that will still run, one that ran, or nothing. */
 export type SettlementJobStatus = 'live' | 'finished' | 'missing';
@@ -26,12 +37,14 @@ interface WatchedClient {
  * whatever this could not. So Redis being down costs nothing but latency we refuse to pay.
  */
 @Injectable()
-export class SettlementQueue implements OnModuleInit {
+export class SettlementQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SettlementQueue.name);
   private readonly errors = new RepeatedErrorLog(this.logger, 'Redis unavailable to the settlement queue');
   private client?: WatchedClient;
   private readonly readyListeners: Array<() => void> = [];
   private lostConnection = false;
+  /** Until when enqueue() leaves work to the sweep without trying Redis (see ENQUEUE_SUSPENSION_MS). */
+  private suspendedUntil = 0;
 
   constructor(@InjectQueue(SETTLEMENT_QUEUE) readonly queue: Queue<SettlementJobData>) {
     // Attached at once: without a listener every reconnect attempt prints a stack trace to stderr.
@@ -47,6 +60,13 @@ export class SettlementQueue implements OnModuleInit {
     );
   }
 
+  /** Runs after every role's beforeApplicationShutdown, so workers and the sweep are done with it. */
+  async onApplicationShutdown(): Promise<void> {
+    if (!(await closeWithin(this.queue, QUEUE_CLOSE_TIMEOUT_MS))) {
+      this.logger.warn(`Redis did not answer QUIT within ${QUEUE_CLOSE_TIMEOUT_MS} ms: settlement queue connection dropped`);
+    }
+  }
+
   isConnected(): boolean {
     return this.client?.status === 'ready';
   }
@@ -59,12 +79,13 @@ export class SettlementQueue implements OnModuleInit {
 
   /** Resolves true when the job is in Redis, false when it was left to the recovery sweep. */
   async enqueue(transactionId: string, generation: number): Promise<boolean> {
-    if (!this.isConnected()) return false;
+    if (!this.isConnected() || Date.now() < this.suspendedUntil) return false;
     const jobId = settlementJobId(transactionId, generation);
     try {
-      await withTimeout(this.queue.add(SETTLE_JOB, { transactionId, generation }, { jobId }), ENQUEUE_TIMEOUT_MS, 'enqueue timed out');
+      await withTimeout(this.queue.add(SETTLE_JOB, { transactionId, generation }, { jobId }), ENQUEUE_TIMEOUT_MS, ENQUEUE_TIMED_OUT);
       return true;
     } catch (error) {
+      if ((error as Error).message === ENQUEUE_TIMED_OUT) this.suspendedUntil = Date.now() + ENQUEUE_SUSPENSION_MS;
       this.logger.warn(`Enqueue of ${transactionId} deferred to the recovery sweep: ${(error as Error).message}`);
       return false;
     }

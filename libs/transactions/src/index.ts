@@ -1,7 +1,7 @@
 export { BulkRetryResultView } from './bulk-retry-result.view';
 export { BulkRetryDto } from './bulk-retry.dto';
 export { DEFAULT_PAGE_SIZE, ListTransactionsQueryDto, MAX_PAGE_SIZE } from './list-transactions-query.dto';
-export { decodeCursor, encodeCursor } from './transaction-cursor';
+export { ListPosition, decodeCursor, encodeCursor } from './transaction-cursor';
 export { TransactionListFilter, listTransactionsSql } from './transaction-listing.sql';
 export { TransactionPageView } from './transaction-page.view';
 export { Transaction, TRANSACTION_STATUSES, TransactionStatus } from './transaction.entity';

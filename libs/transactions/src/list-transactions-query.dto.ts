@@ -6,6 +6,8 @@ import { IsTransactionCursor } from './transaction-cursor';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** Every parameter the listing takes; any other is a 400 (KnownQueryPipe). */
+export const LIST_QUERY_PARAMETERS = ['status', 'account', 'limit', 'cursor'] as const;
 
 /** GET /v1/transactions query string; anything invalid is a 400 naming the parameter. */
 export class ListTransactionsQueryDto {

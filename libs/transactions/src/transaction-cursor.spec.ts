@@ -1,20 +1,31 @@
 import fc from 'fast-check';
 import { decodeCursor, encodeCursor } from './transaction-cursor';
 
+const micros = (n: bigint) => n.toString();
+
 describe('transaction cursors', () => {
-  it('decode back to the id they were made from', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 1n, max: 9223372036854775807n }), (id) => decodeCursor(encodeCursor(id.toString())) === id.toString()));
+  it('decode back to the position they were made from', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 4102444800000000n }), fc.bigInt({ min: 1n, max: 9223372036854775807n }), (at, id) => {
+        const position = { createdAtMicros: micros(at), id: id.toString() };
+        expect(decodeCursor(encodeCursor(position))).toEqual(position);
+      }),
+    );
   });
+
+  const raw = (text: string) => Buffer.from(text).toString('base64url');
 
   it.each([
     ['not base64url', 'a+b/'],
     ['an empty string', ''],
-    ['letters', Buffer.from('abc').toString('base64url')],
-    ['zero', Buffer.from('0').toString('base64url')],
-    ['a negative id', Buffer.from('-1').toString('base64url')],
-    ['a leading zero', Buffer.from('012').toString('base64url')],
-    ['beyond bigint', Buffer.from('9223372036854775808').toString('base64url')],
-    ['padding', `${Buffer.from('12').toString('base64url')}==`],
+    ['letters', raw('abc')],
+    ['an id alone (the format before created_at was part of the order)', raw('12')],
+    ['a zero id', raw('1764115200000000.0')],
+    ['a negative id', raw('1764115200000000.-1')],
+    ['a leading zero', raw('1764115200000000.012')],
+    ['a fractional time', raw('1764115200000000.5.12')],
+    ['an id beyond bigint', raw('1764115200000000.9223372036854775808')],
+    ['padding', `${raw('1764115200000000.12')}==`],
     ['a number, not a string', 12],
   ])('reject %s', (_case, cursor) => {
     expect(decodeCursor(cursor)).toBeNull();

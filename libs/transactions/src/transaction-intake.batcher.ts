@@ -22,14 +22,15 @@ export const INTAKE_MAX_BATCH = 50;
  * One statement for a whole batch: insert the new ids, and return in the same round trip the rows
  * that were already there (visible in the statement's snapshot). A row whose conflicting insert
  * committed while this statement waited on it is in neither part; recordBatch reads it again.
+ * Rows are inserted in the order of the arrays, which recordBatch sorts (see there).
  * Fixed text (arrays, not a VALUES list per size), so it is prepared once per connection.
  */
 const INTAKE_SQL = `WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[])
-      AS i(transaction_id, source_account, destination_account, amount, currency)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[]) WITH ORDINALITY
+      AS i(transaction_id, source_account, destination_account, amount, currency, position)
   ), inserted AS (
     INSERT INTO transactions (transaction_id, source_account, destination_account, amount, currency)
-    SELECT transaction_id, source_account, destination_account, amount, currency FROM input
+    SELECT transaction_id, source_account, destination_account, amount, currency FROM input ORDER BY position
     ON CONFLICT (transaction_id) DO NOTHING
     RETURNING ${COLUMNS}
   )
@@ -103,9 +104,12 @@ export class TransactionIntakeBatcher implements OnModuleDestroy {
     // the batch are compared with it like any redelivery.
     const firsts = new Map<string, NewTransaction>();
     for (const input of inputs) if (!firsts.has(input.transactionId)) firsts.set(input.transactionId, input);
-    const unique = [...firsts.values()];
+    // Every statement inserts (and so locks) its ids in one global order: two batches holding
+    // the same new ids in opposite arrival orders would otherwise deadlock (40P01 after
+    // deadlock_timeout). Each delivery's answer is looked up by id, so the order is free.
+    const unique = [...firsts.values()].sort((a, b) => compareIds(a.transactionId, b.transactionId));
     const result: QueryResult<IntakeRow> = await this.pool().query({
-      name: 'paycheck-intake-v1',
+      name: 'paycheck-intake-v2',
       text: INTAKE_SQL,
       values: [
         unique.map((i) => i.transactionId),
@@ -128,6 +132,11 @@ export class TransactionIntakeBatcher implements OnModuleDestroy {
   private pool(): Pool {
     return pgPoolOf(this.dataSource);
   }
+}
+
+/** Code-unit order: the same on every replica, whatever the database's collation. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The first delivery of a created id gets `created`; later ones in the same batch replay it. */

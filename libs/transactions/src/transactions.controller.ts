@@ -1,14 +1,17 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblemResponse, Problems, validationProblemPipe } from '@app/http';
+import { ApiProblemResponse, KnownQueryPipe, Problems, validationProblemPipe } from '@app/http';
 import { BulkRetryResultView } from './bulk-retry-result.view';
 import { BulkRetryDto } from './bulk-retry.dto';
-import { ListTransactionsQueryDto } from './list-transactions-query.dto';
+import { parseInstant } from './instant';
+import { LIST_QUERY_PARAMETERS, ListTransactionsQueryDto } from './list-transactions-query.dto';
 import { TransactionPageView } from './transaction-page.view';
 import { TransactionView, toTransactionView } from './transaction.view';
 import { TransactionsService } from './transactions.service';
 
 const TRANSACTION_ID = { name: 'transaction_id', example: 'txn_demo_1' };
+/** For routes that take no query parameter: any is refused, so a misspelt one is never ignored. */
+const NO_QUERY = new KnownQueryPipe([]);
 
 @ApiTags('transactions')
 @ApiBearerAuth('api-key')
@@ -21,9 +24,9 @@ export class TransactionsController {
   @Get()
   @ApiOperation({ summary: 'List transactions, newest first, one page at a time (keyset cursor)' })
   @ApiOkResponse({ type: TransactionPageView })
-  @ApiProblemResponse(400, 'Bad status, account, limit or cursor: `errors` names each')
+  @ApiProblemResponse(400, 'Bad, unknown or repeated status, account, limit or cursor: `errors` names each')
   @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE)')
-  async list(@Query(validationProblemPipe('The query is invalid.')) query: ListTransactionsQueryDto): Promise<TransactionPageView> {
+  async list(@Query(new KnownQueryPipe(LIST_QUERY_PARAMETERS), validationProblemPipe('The query is invalid.')) query: ListTransactionsQueryDto): Promise<TransactionPageView> {
     const page = await this.transactions.list(query);
     return { items: page.items.map(toTransactionView), next_cursor: page.nextCursor };
   }
@@ -33,9 +36,13 @@ export class TransactionsController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Re-queue every FAILED transaction (optionally only those failed since an instant)' })
   @ApiAcceptedResponse({ type: BulkRetryResultView })
-  @ApiProblemResponse(400, 'The body is not {"status":"FAILED","since"?: ISO-8601}')
-  async retryAll(@Body(validationProblemPipe('The request body is not a valid bulk retry.')) body: BulkRetryDto): Promise<BulkRetryResultView> {
-    const requeued = await this.transactions.retryAllFailed(body.since === undefined ? undefined : new Date(body.since));
+  @ApiProblemResponse(400, 'The body is not {"status":"FAILED","since"?: RFC 3339 instant}, or a query parameter was given')
+  async retryAll(
+    @Body(validationProblemPipe('The request body is not a valid bulk retry.')) body: BulkRetryDto,
+    @Query(NO_QUERY) _query: unknown,
+  ): Promise<BulkRetryResultView> {
+    // The DTO has checked `since` with the same parser, so null cannot come back here.
+    const requeued = await this.transactions.retryAllFailed(body.since === undefined ? undefined : (parseInstant(body.since) ?? undefined));
     return { requeued };
   }
 
@@ -43,9 +50,10 @@ export class TransactionsController {
   @ApiOperation({ summary: 'One transaction' })
   @ApiParam(TRANSACTION_ID)
   @ApiOkResponse({ type: TransactionView })
+  @ApiProblemResponse(400, 'A query parameter was given: this route takes none')
   @ApiProblemResponse(404, 'No transaction with this id')
   @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE)')
-  async findOne(@Param('transaction_id') transactionId: string): Promise<TransactionView> {
+  async findOne(@Param('transaction_id') transactionId: string, @Query(NO_QUERY) _query: unknown): Promise<TransactionView> {
     const transaction = await this.transactions.findByTransactionId(transactionId);
     if (!transaction) throw unknownTransaction(transactionId);
     return toTransactionView(transaction);
@@ -56,9 +64,10 @@ export class TransactionsController {
   @ApiOperation({ summary: 'Re-queue one FAILED transaction (back to PROCESSING)' })
   @ApiParam(TRANSACTION_ID)
   @ApiAcceptedResponse({ type: TransactionView })
+  @ApiProblemResponse(400, 'A query parameter was given: this route takes none')
   @ApiProblemResponse(404, 'No transaction with this id')
   @ApiProblemResponse(409, 'The transaction is not FAILED')
-  async retry(@Param('transaction_id') transactionId: string): Promise<TransactionView> {
+  async retry(@Param('transaction_id') transactionId: string, @Query(NO_QUERY) _query: unknown): Promise<TransactionView> {
     const outcome = await this.transactions.retry(transactionId);
     if (outcome.kind === 'unknown') throw unknownTransaction(transactionId);
     if (outcome.kind === 'not-failed') {

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '@app/database';
 import { Transaction } from './transaction.entity';
 import { TRANSACTION_COLUMNS as COLUMNS, TransactionRow, toTransaction } from './transaction-row';
+import type { ListPosition } from './transaction-cursor';
 import { TransactionListFilter, listTransactionsSql } from './transaction-listing.sql';
 
 export interface NewTransaction {
@@ -115,10 +116,10 @@ export class TransactionsRepository {
   }
 
   /** One keyset page, newest first (see listTransactionsSql for the indexes it uses). */
-  async listNewestFirst(filter: TransactionListFilter): Promise<Transaction[]> {
+  async listNewestFirst(filter: TransactionListFilter): Promise<Array<{ transaction: Transaction; position: ListPosition }>> {
     const { sql, params } = listTransactionsSql(filter);
-    const rows: TransactionRow[] = await this.dataSource.query(sql, params);
-    return rows.map(toTransaction);
+    const rows: Array<TransactionRow & { created_at_micros: string }> = await this.dataSource.query(sql, params);
+    return rows.map((row) => ({ transaction: toTransaction(row), position: { createdAtMicros: row.created_at_micros, id: row.id } }));
   }
 
   /**

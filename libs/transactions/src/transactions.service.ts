@@ -112,16 +112,16 @@ export class TransactionsService {
 
   /** A page of transactions, newest first, and the cursor of the next page (null on the last). */
   async list(request: TransactionListRequest): Promise<TransactionPage> {
-    const beforeId = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
-    if (beforeId === null) throw new RangeError('cursor was not validated'); // the request DTO rejects bad cursors with a 400
+    const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    if (after === null) throw new RangeError('cursor was not validated'); // the request DTO rejects bad cursors with a 400
     const rows = await this.repository.listNewestFirst({
       status: request.status,
       account: request.account,
-      beforeId,
+      after,
       limit: request.limit + 1, // one more than asked tells whether a next page exists
     });
-    const items = rows.slice(0, request.limit);
-    return { items, nextCursor: rows.length > request.limit ? encodeCursor(items[items.length - 1].id) : null };
+    const page = rows.slice(0, request.limit);
+    return { items: page.map((row) => row.transaction), nextCursor: rows.length > request.limit ? encodeCursor(page[page.length - 1].position) : null };
   }
 }
 

@@ -1,15 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bullmq';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
-import type { Queue } from 'bullmq';
 import type { AppConfig } from '@app/config';
-import { SETTLEMENT_QUEUE } from '@app/queue';
+import { mountQueueDashboard } from './queue-dashboard';
 
 export const DOCS_PATH = 'docs';
-export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 export const API_KEY_SECURITY = 'api-key';
 
 /**
@@ -34,14 +28,4 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of the keys in API_KEYS (required when API_KEYS is set)' }, API_KEY_SECURITY)
     .build();
   return SwaggerModule.createDocument(app, config);
-}
-
-function mountQueueDashboard(app: INestApplication): void {
-  const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
-  createBullBoard({
-    queues: [new BullMQAdapter(app.get<Queue>(getQueueToken(SETTLEMENT_QUEUE)), { displayName: 'settlement' })],
-    serverAdapter,
-    options: { uiConfig: { boardTitle: 'Paycheck queues' } },
-  });
-  app.use(QUEUE_DASHBOARD_PATH, serverAdapter.getRouter());
 }
