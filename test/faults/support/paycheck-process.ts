@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ManagedProcess, Exit } from './managed-process';
 import { freePort } from './free-port';
@@ -15,6 +16,9 @@ export const FAULT_ENV: Readonly<Record<string, string>> = {
 
 export type Role = 'api' | 'worker' | 'all';
 
+/** The production entry point; a scenario may boot another that composes the app differently. */
+export const MAIN_ENTRY = 'apps/server/src/main.ts';
+
 /**
  * One real Paycheck process, run from the TypeScript sources exactly as `main.ts` boots in
  * production (transpile-only: type-checking is the unit suite's job, and it keeps boots fast).
@@ -26,12 +30,12 @@ export class PaycheckProcess {
     readonly process: ManagedProcess,
   ) {}
 
-  static async start(role: Role, env: Record<string, string>, folder: string, label: string = role): Promise<PaycheckProcess> {
+  static async start(role: Role, env: Record<string, string>, folder: string, label: string = role, entry = MAIN_ENTRY): Promise<PaycheckProcess> {
     const port = await freePort();
     const proc = new ManagedProcess(
       label,
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/server/src/main.ts'],
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry],
       join(folder, `${label}-${port}.log`),
       {
         cwd: REPO,
@@ -57,6 +61,24 @@ export class PaycheckProcess {
 
   get running(): boolean {
     return this.process.running;
+  }
+
+  /** The process's JSON log lines so far (stdout and stderr), parsed; other lines are skipped. */
+  logLines(): Array<Record<string, unknown>> {
+    let text = '';
+    try {
+      text = readFileSync(this.process.logFile, 'utf8');
+    } catch {
+      return [];
+    }
+    return text.split('\n').flatMap((line) => {
+      try {
+        const parsed: unknown = JSON.parse(line);
+        return parsed && typeof parsed === 'object' ? [parsed as Record<string, unknown>] : [];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** SIGTERM and the exit that follows (a clean stop is code 0). */
