@@ -52,11 +52,13 @@ describe('a settlement call that outlives SETTLEMENT_TIMEOUT_MS', () => {
     const ids = payloads.map((p) => p.transaction_id);
     await waitFor('every transaction to end', () => rows(ids), (r) => r.every((row) => row.status !== 'PROCESSING'), 60_000, 200);
 
-    for (const row of await rows(ids)) {
+    const ended = await rows(ids);
+    for (const row of ended) {
       expect(row).toMatchObject({ status: 'FAILED', attempts: 2, last_error: 'settlement call timed out after 500 ms' });
       // Two deadlines and a backoff, not even one whole 5 s call.
       expect(row.took_ms).toBeLessThan(Number(SLOW_CALL.PROCESSING_DELAY_MS));
     }
+    process.stdout.write(`[faults] 5 s calls, 500 ms deadline, 2 attempts: FAILED ${Math.max(...ended.map((row) => row.took_ms))} ms after acceptance at the slowest\n`);
     for (const id of ids) failedOnPurpose.add(id);
     await expectLedgerConsistent(scenario.db, api.url, scenario.acknowledged, { failed: failedOnPurpose, maxAttempts: 2 });
     expect(await worker.terminate()).toEqual({ code: 0, signal: null });
