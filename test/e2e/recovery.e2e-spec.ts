@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
@@ -5,12 +7,15 @@ import { buildDataSourceOptions } from '@app/database';
 import { RecoverySweep, SETTLEMENT_GATEWAY, SettlementProcessor } from '@app/processing';
 import { SETTLEMENT_QUEUE, redisConnectionOptions, settlementJobId } from '@app/queue';
 import { TransactionsRepository } from '@app/transactions';
+import { sampleValue } from '../support/prometheus-text';
 import { ScriptedGateway } from '../support/scripted-gateway';
 import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 /** Nothing listens on port 1: a Redis that is down. */
 const CLOSED_REDIS_URL = 'redis://127.0.0.1:1';
+/** A worker with nothing in hand and no Redis to report to has nothing to wait for. */
+const UNREACHABLE_REDIS_CLOSE_BOUND_MS = 5000;
 
 function webhook(id: string) {
   return { transaction_id: id, source_account: `src_${id}`, destination_account: `dst_${id}`, amount: 12.34, currency: 'INR' };
@@ -54,6 +59,20 @@ describe('recovery', () => {
         [id],
       )
     ).rows[0];
+  /**
+   * The job's lock expires (as after a long event-loop stall); BullMQ's stalled check, run by
+   * hand twice (the first marks suspects, the second moves those without a lock), hands it back.
+   */
+  const loseLockAndRedeliver = async (worker: TestApp, id: string) => {
+    const redis = await worker.queue.getBackend().client;
+    await redis.del(`${worker.queue.toKey(settlementJobId(id, 0))}:lock`);
+    const bull = worker.app.get(SettlementProcessor).worker as unknown as { moveStalledJobsToWait(): Promise<void> };
+    for (let i = 0; i < 2; i++) {
+      await redis.del(worker.queue.keys['stalled-check']);
+      await bull.moveStalledJobsToWait();
+    }
+  };
+  const metrics = async (app: TestApp): Promise<string> => (await app.http().get('/metrics').expect(200)).text;
   const processed = (id: string) => waitFor(() => rowOf(id), (row) => row?.status === 'PROCESSED');
   /** As if the row had been waiting for a while: the sweep leaves rows younger than 5 s to intake. */
   const age = (ids: string[]) => db.query(`UPDATE transactions SET updated_at = now() - interval '1 minute' WHERE transaction_id = ANY($1)`, [ids]);
@@ -145,15 +164,7 @@ describe('recovery', () => {
     await worker.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
     await waitFor(async () => gateway.callsFor(id).length, (n) => n === 1);
 
-    // The lock expires (as after a long event-loop stall); BullMQ's stalled check, run by hand
-    // twice (the first marks suspects, the second moves those without a lock), hands it back.
-    const redis = await worker.queue.getBackend().client;
-    await redis.del(`${worker.queue.toKey(settlementJobId(id, 0))}:lock`);
-    const bull = worker.app.get(SettlementProcessor).worker as unknown as { moveStalledJobsToWait(): Promise<void> };
-    for (let i = 0; i < 2; i++) {
-      await redis.del(worker.queue.keys['stalled-check']);
-      await bull.moveStalledJobsToWait();
-    }
+    await loseLockAndRedeliver(worker, id);
     await waitFor(async () => gateway.callsFor(id).length, (n) => n === 2);
 
     gateway.release();
@@ -161,6 +172,31 @@ describe('recovery', () => {
     const next = uniqueId('txn_after_lock_loss');
     await worker.http().post('/v1/webhooks/transactions').send(webhook(next)).expect(202);
     expect(await processed(next)).toMatchObject({ postings: 2 });
+    expect(await rowOf(id)).toMatchObject({ status: 'PROCESSED', postings: 2 });
+  });
+
+  it('moves a transaction a redelivery marked FAILED to PROCESSED when the first delivery\'s call succeeds after all', async () => {
+    const worker = await start({ APP_ROLE: 'all', PROCESSING_MAX_ATTEMPTS: '1' });
+    const gateway = gatewayOf(worker);
+    const id = uniqueId('txn_late_success');
+    // Call A (the first) is held; call B, the redelivery's, fails on the last allowed attempt.
+    gateway.hold((request) => request.transactionId === id && gateway.callsFor(id).length === 1);
+    gateway.failFirst.set(id, 1);
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    const lateBefore = sampleValue(await metrics(worker), 'paycheck_settlement_late_success_total');
+    await worker.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
+    await waitFor(async () => gateway.callsFor(id).length, (n) => n === 1);
+
+    await loseLockAndRedeliver(worker, id);
+    expect(await waitFor(() => rowOf(id), (row) => row?.status === 'FAILED')).toMatchObject({ status: 'FAILED', attempts: 1, postings: 0 });
+    expect(gateway.callsFor(id)).toHaveLength(2);
+
+    gateway.release();
+    expect(await processed(id)).toMatchObject({ status: 'PROCESSED', postings: 2 });
+    expect(sampleValue(await metrics(worker), 'paycheck_settlement_late_success_total')).toBe((lateBefore ?? 0) + 1);
+    expect(errors).toHaveBeenCalledWith(expect.objectContaining({ transaction_id: id, outcome: 'late_success' }));
+    errors.mockRestore();
+    // Never backwards from PROCESSED, and posted once.
     expect(await rowOf(id)).toMatchObject({ status: 'PROCESSED', postings: 2 });
   });
 
@@ -173,9 +209,12 @@ describe('recovery', () => {
     await waitFor(async () => gateway.callsFor(id).length, (n) => n === 1);
 
     apps.splice(apps.indexOf(worker), 1);
-    const closing = worker.close();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await rowOf(id)).toMatchObject({ status: 'PROCESSING' });
+    let closed = false;
+    const closing = worker.close().then(() => (closed = true));
+    // The processor has stopped fetching: shutdown has reached it, and it waits for the job in hand.
+    const bull = worker.app.get(SettlementProcessor).worker;
+    await waitFor(async () => bull.isPaused(), (paused) => paused);
+    expect(closed).toBe(false);
     gateway.release();
     await closing;
     expect(await rowOf(id)).toMatchObject({ status: 'PROCESSED', postings: 2 });
@@ -184,7 +223,10 @@ describe('recovery', () => {
   it('closes a worker at once while Redis is unreachable', async () => {
     const worker = await start({ APP_ROLE: 'worker', REDIS_URL: CLOSED_REDIS_URL });
     apps.splice(apps.indexOf(worker), 1);
-    await worker.close(); // used to wait forever: the test's timeout is the assertion
+    const started = Date.now();
+    const outcome = await Promise.race([worker.close().then(() => 'closed'), sleep(UNREACHABLE_REDIS_CLOSE_BOUND_MS * 3).then(() => 'still closing')]);
+    expect(outcome).toBe('closed');
+    expect(Date.now() - started).toBeLessThan(UNREACHABLE_REDIS_CLOSE_BOUND_MS);
   });
 });
 

@@ -51,12 +51,14 @@ export class Scenario {
     return testDatabaseUrl(this.database, this.serverUrl);
   }
 
-  async start(role: Role, env: Record<string, string> = {}, label?: string): Promise<PaycheckProcess> {
+  /** `entry`: a script to boot instead of main.ts (relative to the repository). */
+  async start(role: Role, env: Record<string, string> = {}, label?: string, entry?: string): Promise<PaycheckProcess> {
     const paycheck = await PaycheckProcess.start(
       role,
       { DATABASE_URL: this.databaseUrl, REDIS_URL: this.redis.url, QUEUE_PREFIX: this.queuePrefix, ...env },
       this.folder,
       label ?? this.nextLabel(role),
+      entry,
     );
     this.processes.push(paycheck);
     return paycheck;

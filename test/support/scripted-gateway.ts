@@ -10,12 +10,13 @@ export class ScriptedGateway implements SettlementGateway {
   readonly calls: Array<SettlementRequest & { at: number }> = [];
   readonly failFirst = new Map<string, number>();
   alwaysFail = false;
-  private gate?: { opened: Promise<void>; open: () => void };
+  private gate?: { opened: Promise<void>; open: () => void; holds: (request: SettlementRequest) => boolean };
 
-  hold(): void {
+  /** Holds calls until release(): every call, or those `holds` picks (it sees the call already recorded). */
+  hold(holds: (request: SettlementRequest) => boolean = () => true): void {
     let open!: () => void;
     const opened = new Promise<void>((resolve) => (open = resolve));
-    this.gate = { opened, open };
+    this.gate = { opened, open, holds };
   }
 
   release(): void {
@@ -29,7 +30,7 @@ export class ScriptedGateway implements SettlementGateway {
 
   async settle(request: SettlementRequest): Promise<void> {
     this.calls.push({ ...request, at: Date.now() });
-    if (this.gate) await this.gate.opened;
+    if (this.gate?.holds(request)) await this.gate.opened;
     const left = this.failFirst.get(request.transactionId) ?? 0;
     if (this.alwaysFail || left > 0) {
       this.failFirst.set(request.transactionId, left - 1);

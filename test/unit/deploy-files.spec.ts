@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '@app/config';
+import { SHUTDOWN_MARGIN_MS } from '@app/processing';
 
 // No Docker engine runs in CI: these checks read the deployment files so that they cannot
 // drift from the code (build paths, config variables, roles, probes) without a red test.
@@ -136,9 +137,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives every app container a stop grace period longer than one simulated call', () => {
+  it('gives every app container a stop grace period longer than the worker\'s own shutdown bound', () => {
     for (const role of ['api', 'worker']) {
-      expect(durationMs(services[role].stop_grace_period)).toBeGreaterThan(loadConfig(env(role)).processingDelayMs);
+      const config = loadConfig(env(role));
+      expect(config.settlementTimeoutMs).toBeGreaterThan(config.processingDelayMs);
+      expect(durationMs(services[role].stop_grace_period)).toBeGreaterThan(config.settlementTimeoutMs + SHUTDOWN_MARGIN_MS);
     }
   });
 
@@ -189,8 +192,10 @@ describe('render.yaml', () => {
     }
   });
 
-  it('gives the worker longer than one simulated call to drain on shutdown', () => {
-    expect(worker.maxShutdownDelaySeconds * 1000).toBeGreaterThan(loadConfig(values(worker)).processingDelayMs);
+  it('gives the worker longer than its own shutdown bound to drain on shutdown', () => {
+    const config = loadConfig(values(worker));
+    expect(config.settlementTimeoutMs).toBeGreaterThan(config.processingDelayMs);
+    expect(worker.maxShutdownDelaySeconds * 1000).toBeGreaterThan(config.settlementTimeoutMs + SHUTDOWN_MARGIN_MS);
   });
 
   it('sets only variables the configuration knows', () => {

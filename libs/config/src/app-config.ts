@@ -14,6 +14,8 @@ export class AppConfig {
   readonly processingBackoffMs!: number;
   readonly simulatedFailureRate!: number;
   readonly reconcileIntervalMs!: number;
+  /** Deadline of one settlement call; past it the call is aborted and counts as a failed attempt. */
+  readonly settlementTimeoutMs!: number;
   readonly webhookSecrets!: readonly string[];
   readonly apiKeys!: readonly string[];
   readonly bodyLimitBytes!: number;

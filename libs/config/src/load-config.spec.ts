@@ -27,6 +27,7 @@ describe('loadConfig', () => {
         processingBackoffMs: 1000,
         simulatedFailureRate: 0,
         reconcileIntervalMs: 60000,
+        settlementTimeoutMs: 60000,
         webhookSecrets: [],
         apiKeys: [],
         bodyLimitBytes: 100 * 1024,
@@ -202,6 +203,27 @@ describe('loadConfig', () => {
       expect(error.variable).toBe(name);
       expect(error.message).not.toContain('sup3rS3cretValue');
       expect(error.message).not.toContain('c3VwM3JTM2NyZXRWYWx1ZQ');
+    });
+  });
+
+  describe('SETTLEMENT_TIMEOUT_MS', () => {
+    it('gives one settlement call 60 s by default', () => {
+      expect(loadConfig({}).settlementTimeoutMs).toBe(60_000);
+    });
+
+    it.each([
+      ['500', 500],
+      ['100', 100],
+      ['3600000', 3_600_000],
+    ])('reads %j as %d ms', (value, expected) => {
+      expect(loadConfig({ SETTLEMENT_TIMEOUT_MS: value }).settlementTimeoutMs).toBe(expected);
+    });
+
+    it.each(['0', '99', '3600001', '-1', '1.5', '1e3', 'soon', '30s'])('stops boot naming the variable for %j', (value) => {
+      const error = configErrorFor('SETTLEMENT_TIMEOUT_MS', value);
+      expect(error.variable).toBe('SETTLEMENT_TIMEOUT_MS');
+      expect(error.message).toContain('SETTLEMENT_TIMEOUT_MS');
+      expect(error.message).toContain(value);
     });
   });
 });

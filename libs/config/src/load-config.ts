@@ -29,6 +29,7 @@ export function loadConfig(env: Env): AppConfig {
     processingBackoffMs: read.integer('PROCESSING_BACKOFF_MS', 1000, 0, 3_600_000),
     simulatedFailureRate: read.probability('SIMULATED_FAILURE_RATE', 0),
     reconcileIntervalMs: read.integer('RECONCILE_INTERVAL_MS', 60000, 100, 86_400_000),
+    settlementTimeoutMs: read.integer('SETTLEMENT_TIMEOUT_MS', 60000, 100, 3_600_000),
     webhookSecrets: read.list('WEBHOOK_SECRET', isStandardWebhooksSecret, 'must be whsec_<base64> (several separated by spaces or commas)'),
     apiKeys: read.list('API_KEYS', /^[\x21-\x7e]{16,}$/, 'must be comma-separated keys of at least 16 printable characters'),
     bodyLimitBytes: read.byteSize('BODY_LIMIT', '100kb'),

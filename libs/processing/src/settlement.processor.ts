@@ -5,6 +5,7 @@ import { AppConfig } from '@app/config';
 import { PaycheckMetrics, ProcessingResult } from '@app/observability';
 import { RepeatedErrorLog, SETTLEMENT_QUEUE, SettlementJobData, SettlementQueue } from '@app/queue';
 import { JobsInHand } from './jobs-in-hand';
+import { SHUTDOWN_COMMIT_MARGIN_MS, SHUTDOWN_REPORT_PATIENCE_MS } from './shutdown-budget';
 import { SettlementOutcome, SettlementService } from './settlement.service';
 
 /**
@@ -22,8 +23,12 @@ export const WORKER_LOCK_DURATION_MS = 30_000;
 export const WORKER_STALLED_INTERVAL_MS = 15_000;
 export const WORKER_MAX_STALLED_COUNT = 10;
 
-/** At shutdown, how long to wait for Redis to record the end of jobs whose work is done. */
-const REPORT_PATIENCE_MS = 5000;
+/**
+ * Job data as this worker may leave it: `callSucceeded` is set when a delivery's call succeeded
+ * but its commit could not be made, so the next delivery, on any worker, commits without
+ * calling the provider again.
+ */
+type SettlementJobState = SettlementJobData & { callSucceeded?: boolean };
 
 @Processor(SETTLEMENT_QUEUE, {
   autorun: false,
@@ -35,6 +40,10 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
   private readonly logger = new Logger(SettlementProcessor.name);
   private readonly errors = new RepeatedErrorLog(this.logger, 'Settlement worker');
   private readonly inHand = new JobsInHand();
+  /** Aborted at the call deadline after SIGTERM: commit retries stop and hand their job back. */
+  private readonly stopping = new AbortController();
+  /** Ids of jobs whose call succeeded in this process and whose commit is still to be made. */
+  private readonly callSucceeded = new Set<string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -67,24 +76,34 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
 
   /**
    * Stop fetching and let the jobs in hand finish before anything else shuts down: Nest closes
-   * the database in onApplicationShutdown, and a job needs it to commit. Hence the shutdown
-   * grace period must exceed PROCESSING_DELAY_MS. BullMQ's graceful close() is not used: it
-   * waits for Redis, and an unreachable one never answers (ioredis never ends a reconnecting
-   * client), while @nestjs/bullmq's own close() would later get that same pending promise. A job
-   * whose end Redis did not record comes back through stall detection and is skipped.
+   * the database in onApplicationShutdown, and a job needs it to commit. Every call in hand ends
+   * by SETTLEMENT_TIMEOUT_MS, its commit gets a margin after that, then Redis gets a few seconds
+   * to record the ends: the wait is bounded (see shutdown-budget.ts). BullMQ's graceful close()
+   * is not used: it waits for Redis, and an unreachable one never answers (ioredis never ends a
+   * reconnecting client), while @nestjs/bullmq's own close() would later get that same pending
+   * promise. A job whose end Redis did not record comes back through stall detection.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    const callDeadline = Date.now() + this.config.settlementTimeoutMs;
     this.logger.log(`Closing the settlement worker: finishing ${this.inHand.size} jobs in hand`);
     await this.worker.pause(true); // stops fetching at once; the jobs in hand go on
-    await this.inHand.drain(this.queue.isConnected() ? REPORT_PATIENCE_MS : 0);
+    const stop = setTimeout(() => this.stopping.abort(), Math.max(0, callDeadline - Date.now()));
+    const left = await this.inHand.drain(callDeadline + SHUTDOWN_COMMIT_MARGIN_MS, this.queue.isConnected() ? SHUTDOWN_REPORT_PATIENCE_MS : 0);
+    clearTimeout(stop);
+    if (left.abandoned + left.unreported > 0) {
+      this.logger.warn({ msg: `Settlement worker closing with ${left.abandoned} jobs unfinished and ${left.unreported} unreported; stall detection hands them back`, ...left });
+    }
     await this.worker.close(true);
   }
 
-  async process(job: Job<SettlementJobData>, token?: string): Promise<string> {
+  async process(job: Job<SettlementJobState>, token?: string): Promise<string> {
     const started = performance.now();
-    const outcome = await this.inHand.track(token, this.settlement.settle(job.data.transactionId, job.data.generation));
+    const jobId = job.id ?? '';
+    const options = { callSucceeded: job.data.callSucceeded === true || this.callSucceeded.has(jobId), stopping: this.stopping.signal };
+    const outcome = await this.inHand.track(token, this.settlement.settle(job.data.transactionId, job.data.generation, options));
     this.observe(outcome, (performance.now() - started) / 1000, job.data.transactionId);
     if (outcome.kind === 'retry' || outcome.kind === 'deferred') {
+      if (outcome.kind === 'deferred' && outcome.callSucceeded) await this.rememberCallSucceeded(job);
       // The delay is computed here, by the worker, so the policy in force is the worker's.
       // If the lock was lost meanwhile this throws, and the delivery that holds the job now
       // (or the recovery sweep) carries on.
@@ -92,13 +111,24 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
       this.inHand.reported(token);
       throw new DelayedError();
     }
+    this.callSucceeded.delete(jobId);
     return outcome.kind === 'skipped' ? `skipped: ${outcome.reason}` : outcome.kind;
+  }
+
+  /** In this process, and in the job itself so that any worker's next delivery sees it. */
+  private async rememberCallSucceeded(job: Job<SettlementJobState>): Promise<void> {
+    this.callSucceeded.add(job.id ?? '');
+    if (job.data.callSucceeded) return;
+    await job.updateData({ ...job.data, callSucceeded: true }).catch((error: Error) =>
+      this.logger.warn({ msg: `Could not mark job ${job.id} as settled in Redis: ${error.message}`, transaction_id: job.data.transactionId }),
+    );
   }
 
   /** Attempts that reached the external call are counted and timed; deferred and skipped ones are not. */
   private observe(outcome: SettlementOutcome, seconds: number, transactionId: string): void {
     const result = PROCESSING_RESULT_OF[outcome.kind];
     if (result) this.metrics?.transactionProcessed(result, seconds);
+    if (outcome.kind === 'processed' && outcome.lateSuccess) this.metrics?.settlementLateSuccess();
     if (outcome.kind === 'skipped') {
       this.logger.log({ msg: `Transaction ${transactionId} skipped: ${outcome.reason}`, transaction_id: transactionId, outcome: 'skipped', reason: outcome.reason });
     }

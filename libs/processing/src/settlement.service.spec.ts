@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@app/config';
 import { LedgerService } from '@app/ledger';
@@ -29,8 +30,8 @@ function setup(options: { env?: Record<string, string>; current?: Transaction | 
   const current = options.current === undefined ? row() : options.current;
   const transactions = {
     findByTransactionId: jest.fn(async () => current),
-    completeProcessing: jest.fn(async (_id: string, alongside: (m: unknown, t: Transaction) => Promise<void>) => {
-      await alongside({}, current as Transaction);
+    completeProcessing: jest.fn(async (_id: string, alongside: (m: unknown, t: Transaction, previous: string) => Promise<void>) => {
+      await alongside({}, current as Transaction, (current as Transaction).status);
       return current;
     }),
     failExhausted: jest.fn(async () => row({ ...(current as Transaction), status: 'FAILED' })),
@@ -48,6 +49,13 @@ function setup(options: { env?: Record<string, string>; current?: Transaction | 
     gateway,
   );
   return { service, transactions, ledger, gateway };
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
+    if (Date.now() > deadline) throw new Error('condition not met');
+    await sleep(5);
+  }
 }
 
 const unavailable = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
@@ -73,6 +81,26 @@ describe('SettlementService', () => {
   it('counts a failed call and asks for a retry after the backoff for that attempt', async () => {
     const { service, ledger } = setup({ current: row({ attempts: 1 }), gateway: async () => Promise.reject(new Error('provider timeout')) });
     await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'retry', attempt: 2, delayMs: 2000, error: 'provider timeout' });
+    expect(ledger.post).not.toHaveBeenCalled();
+  });
+
+  it('counts a call past SETTLEMENT_TIMEOUT_MS as a failed attempt, even when the gateway ignores the signal', async () => {
+    let signal: AbortSignal | undefined;
+    const { service, ledger, transactions } = setup({
+      env: { SETTLEMENT_TIMEOUT_MS: '100' },
+      gateway: (request) => ((signal = request.signal), new Promise<void>(() => undefined)),
+    });
+    const outcome = await Promise.race([service.settle('txn_1', 0), sleep(5000).then(() => 'still waiting for the gateway')]);
+    expect(outcome).toEqual({ kind: 'retry', attempt: 1, delayMs: 1000, error: 'settlement call timed out after 100 ms' });
+    expect(signal?.aborted).toBe(true);
+    expect(transactions.recordFailedAttempt).toHaveBeenCalledWith('txn_1', 'settlement call timed out after 100 ms', 3);
+    expect(ledger.post).not.toHaveBeenCalled();
+  });
+
+  it('marks the transaction FAILED when the last allowed call times out', async () => {
+    const { service, ledger } = setup({ env: { SETTLEMENT_TIMEOUT_MS: '100' }, current: row({ attempts: 2 }), gateway: () => new Promise<void>(() => undefined) });
+    const outcome = await Promise.race([service.settle('txn_1', 0), sleep(5000).then(() => 'still waiting for the gateway')]);
+    expect(outcome).toEqual({ kind: 'failed', attempt: 3, error: 'settlement call timed out after 100 ms' });
     expect(ledger.post).not.toHaveBeenCalled();
   });
 
@@ -119,10 +147,63 @@ describe('SettlementService', () => {
     expect(transactions.recordFailedAttempt).not.toHaveBeenCalled();
   });
 
-  it('defers when PostgreSQL goes away between the call and the commit', async () => {
+  it('retries the commit, not the call, when PostgreSQL goes away between the call and the commit', async () => {
+    const { service, transactions, gateway, ledger } = setup();
+    transactions.completeProcessing.mockRejectedValueOnce(unavailable()).mockRejectedValueOnce(Object.assign(new Error('read-only'), { code: '25006' }));
+    await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'processed', attempt: 1 });
+    expect(gateway.settle).toHaveBeenCalledTimes(1);
+    expect(transactions.completeProcessing).toHaveBeenCalledTimes(3);
+    expect(ledger.post).toHaveBeenCalledTimes(1);
+    expect(transactions.recordFailedAttempt).not.toHaveBeenCalled();
+  });
+
+  it('hands the job back marked "call succeeded" when the worker stops while the commit still waits', async () => {
+    const { service, transactions, gateway } = setup();
+    transactions.completeProcessing.mockRejectedValue(unavailable());
+    const stopping = new AbortController();
+    const settling = service.settle('txn_1', 0, { stopping: stopping.signal });
+    await waitUntil(() => transactions.completeProcessing.mock.calls.length > 0);
+    stopping.abort();
+    await expect(settling).resolves.toMatchObject({ kind: 'deferred', delayMs: STORAGE_RETRY_DELAY_MS, callSucceeded: true });
+    expect(gateway.settle).toHaveBeenCalledTimes(1);
+    expect(transactions.recordFailedAttempt).not.toHaveBeenCalled();
+  });
+
+  it('commits without calling again when an earlier delivery\'s call succeeded', async () => {
+    const { service, gateway, ledger } = setup({ current: row({ attempts: 1, enqueueGeneration: 3 }) });
+    await expect(service.settle('txn_1', 0, { callSucceeded: true })).resolves.toEqual({ kind: 'processed', attempt: 2 });
+    expect(gateway.settle).not.toHaveBeenCalled();
+    expect(ledger.post).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the "call succeeded" mark when PostgreSQL is still unavailable at the next delivery', async () => {
+    const { service, transactions, gateway } = setup();
+    transactions.findByTransactionId.mockRejectedValueOnce(unavailable());
+    await expect(service.settle('txn_1', 0, { callSucceeded: true })).resolves.toMatchObject({ kind: 'deferred', callSucceeded: true });
+    expect(gateway.settle).not.toHaveBeenCalled();
+  });
+
+  it('moves a FAILED transaction to PROCESSED when a call succeeds after all (a lost lock), and says so', async () => {
+    const { service, ledger } = setup({ current: row({ status: 'FAILED', attempts: 3, lastError: 'declined' }) });
+    await expect(service.settle('txn_1', 0, { callSucceeded: true })).resolves.toEqual({ kind: 'processed', attempt: 4, lateSuccess: true });
+    expect(ledger.post).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports a successful call whose row another delivery marked FAILED meanwhile as a late success', async () => {
     const { service, transactions } = setup();
-    transactions.completeProcessing.mockRejectedValueOnce(unavailable());
-    await expect(service.settle('txn_1', 0)).resolves.toMatchObject({ kind: 'deferred' });
+    transactions.completeProcessing.mockImplementationOnce(async (_id, alongside) => {
+      const failed = row({ status: 'FAILED', attempts: 3 });
+      await alongside({}, failed, 'FAILED');
+      return failed;
+    });
+    await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'processed', attempt: 1, lateSuccess: true });
+  });
+
+  it('never calls again for a transaction already PROCESSED, even when told the call succeeded', async () => {
+    const { service, gateway, transactions } = setup({ current: row({ status: 'PROCESSED' }) });
+    await expect(service.settle('txn_1', 0, { callSucceeded: true })).resolves.toEqual({ kind: 'skipped', reason: 'already PROCESSED' });
+    expect(gateway.settle).not.toHaveBeenCalled();
+    expect(transactions.completeProcessing).not.toHaveBeenCalled();
   });
 
   it('lets an unexpected error through, so the job fails visibly', async () => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { inTransaction } from '@app/database';
-import { Transaction } from './transaction.entity';
+import { Transaction, TransactionStatus } from './transaction.entity';
 import { TRANSACTION_COLUMNS as COLUMNS, TransactionRow, toTransaction } from './transaction-row';
 import type { ListPosition } from './transaction-cursor';
 import { TransactionListFilter, listTransactionsSql } from './transaction-listing.sql';
@@ -30,26 +30,34 @@ export class TransactionsRepository {
   }
 
   /**
-   * The guarded PROCESSING → PROCESSED transition and whatever must commit with it, in one
-   * database transaction. The row lock taken by the UPDATE makes a concurrent duplicate wait,
-   * then find the status changed and do nothing: exactly one caller ever gets a row back.
+   * The guarded transition to PROCESSED and whatever must commit with it, in one database
+   * transaction. The row lock makes a concurrent duplicate wait, then find the status changed
+   * and do nothing: exactly one caller ever gets a row back. FAILED is accepted too: a call
+   * that succeeded always wins, even over a concurrent delivery that gave up (a lost lock).
+   * `alongside` learns which status the row left. Never from PROCESSED.
    */
   async completeProcessing(
     transactionId: string,
-    alongside: (manager: EntityManager, transaction: Transaction) => Promise<void>,
+    alongside: (manager: EntityManager, transaction: Transaction, previousStatus: TransactionStatus) => Promise<void>,
   ): Promise<Transaction | null> {
     // inTransaction, not dataSource.transaction: a half left open by a timeout must never be committed by the next borrower.
     return inTransaction(this.dataSource, async (manager) => {
-      const [rows]: [TransactionRow[], number] = await manager.query(
-        `UPDATE transactions
+      const [rows]: [Array<TransactionRow & { previous_status: TransactionStatus }>, number] = await manager.query(
+        `WITH previous AS (
+           SELECT id AS locked_id, status AS previous_status FROM transactions
+            WHERE transaction_id = $1 AND status IN ('PROCESSING', 'FAILED')
+            FOR UPDATE
+         )
+         UPDATE transactions
             SET status = 'PROCESSED', attempts = attempts + 1, processed_at = now(), updated_at = now()
-          WHERE transaction_id = $1 AND status = 'PROCESSING'
-          RETURNING ${COLUMNS}`,
+           FROM previous
+          WHERE id = previous.locked_id AND status IN ('PROCESSING', 'FAILED')
+          RETURNING ${COLUMNS}, previous.previous_status`,
         [transactionId],
       );
       if (rows.length === 0) return null;
       const transaction = toTransaction(rows[0]);
-      await alongside(manager, transaction);
+      await alongside(manager, transaction, rows[0].previous_status);
       return transaction;
     });
   }

@@ -56,10 +56,10 @@ export class TransactionsService {
     return this.repository.findByTransactionId(transactionId);
   }
 
-  /** PROCESSING → PROCESSED once; `alongside` commits in the same database transaction. */
+  /** PROCESSING (or FAILED: a late success) → PROCESSED once; `alongside` commits in the same database transaction. */
   completeProcessing(
     transactionId: string,
-    alongside: (manager: EntityManager, transaction: Transaction) => Promise<void>,
+    alongside: (manager: EntityManager, transaction: Transaction, previousStatus: TransactionStatus) => Promise<void>,
   ): Promise<Transaction | null> {
     return this.repository.completeProcessing(transactionId, alongside);
   }

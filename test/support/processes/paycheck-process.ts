@@ -25,11 +25,16 @@ export interface PaycheckEntry {
   env?: Record<string, string>;
 }
 
-/** apps/server/src/main.ts through ts-node, transpile-only: type-checking is `npm run typecheck`'s job, and boots stay fast. */
-export const SOURCE_ENTRY: PaycheckEntry = {
-  args: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'apps/server/src/main.ts')],
-  env: { TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json') },
-};
+/** A TypeScript entry script (relative to the repository) through ts-node, transpile-only: type-checking is `npm run typecheck`'s job, and boots stay fast. */
+export function sourceEntry(script: string): PaycheckEntry {
+  return {
+    args: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(REPO_ROOT, script)],
+    env: { TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json') },
+  };
+}
+
+/** apps/server/src/main.ts, as production boots it, from the sources. */
+export const SOURCE_ENTRY: PaycheckEntry = sourceEntry('apps/server/src/main.ts');
 
 /** A compiled main.js (the shipped artifact by default), with modules to preload (`node -r`). */
 export function builtEntry(main: string = DIST_MAIN, preload: string[] = []): PaycheckEntry {
@@ -61,8 +66,8 @@ export class PaycheckProcess {
   ) {}
 
   /** The fault suite's form: production mode, FAULT_ENV under `env`, the log in `folder`, live before it resolves. */
-  static start(role: Role, env: Record<string, string>, folder: string, label: string = role): Promise<PaycheckProcess> {
-    return PaycheckProcess.launch({ NODE_ENV: 'production', ...FAULT_ENV, ...env, APP_ROLE: role }, { folder, label });
+  static start(role: Role, env: Record<string, string>, folder: string, label: string = role, entry?: string): Promise<PaycheckProcess> {
+    return PaycheckProcess.launch({ NODE_ENV: 'production', ...FAULT_ENV, ...env, APP_ROLE: role }, { folder, label, entry: entry ? sourceEntry(entry) : undefined });
   }
 
   /** Starts the service with `env` (PORT: a free one unless given). */
@@ -115,6 +120,18 @@ export class PaycheckProcess {
 
   get logFile(): string | undefined {
     return this.process.logFile;
+  }
+
+  /** The process's JSON log lines so far (stdout and stderr), parsed; other lines are skipped. */
+  logLines(): Array<Record<string, unknown>> {
+    return this.process.output().split('\n').flatMap((line) => {
+      try {
+        const parsed: unknown = JSON.parse(line);
+        return parsed && typeof parsed === 'object' ? [parsed as Record<string, unknown>] : [];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** SIGTERM and the exit that follows (a clean stop is code 0); SIGKILL after `deadlineMs`. */

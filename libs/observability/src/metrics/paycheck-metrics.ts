@@ -15,6 +15,7 @@ export class PaycheckMetrics {
   private readonly transactionsProcessed: Counter<'result'>;
   private readonly processingDuration: Histogram;
   private readonly reconciledTotal: Counter;
+  private readonly lateSuccesses: Counter;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
 
   constructor(registry: Registry) {
@@ -48,6 +49,11 @@ export class PaycheckMetrics {
       help: 'Transactions the recovery sweep put back on the queue because their job was missing',
       registers,
     });
+    this.lateSuccesses = new Counter({
+      name: 'paycheck_settlement_late_success_total',
+      help: 'Settlements that succeeded after another delivery had marked the transaction FAILED (moved to PROCESSED)',
+      registers,
+    });
     this.httpRequests = new Counter({
       name: 'paycheck_http_requests_total',
       help: 'HTTP responses by method, route template and status code',
@@ -75,6 +81,11 @@ export class PaycheckMetrics {
   transactionProcessed(result: ProcessingResult, seconds: number): void {
     this.transactionsProcessed.inc({ result });
     this.processingDuration.observe(seconds);
+  }
+
+  /** The provider settled a transaction we had marked FAILED: it is PROCESSED now. */
+  settlementLateSuccess(): void {
+    this.lateSuccesses.inc();
   }
 
   reconciled(count: number): void {

@@ -1,0 +1,73 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@app/http';
+import { LedgerService } from '@app/ledger';
+import { Transaction, TransactionStatus, TransactionsService } from '@app/transactions';
+
+/**
+ * How a completion (PROCESSED + both ledger legs) is retried after a call that succeeded, while
+ * PostgreSQL is unavailable: inside the same job, whose BullMQ lock the worker keeps renewing,
+ * so the provider is not called again. 250 ms doubling to 5 s, for up to 5 minutes; past that
+ * the job is handed back marked "call succeeded" (see SettlementProcessor).
+ */
+export interface CompletionRetrySchedule {
+  firstDelayMs: number;
+  maxDelayMs: number;
+  deadlineMs: number;
+}
+
+export const COMPLETION_RETRY: CompletionRetrySchedule = { firstDelayMs: 250, maxDelayMs: 5000, deadlineMs: 300_000 };
+
+/**
+ * - committed: PROCESSED now, with its legs; `previousStatus` FAILED means a late success
+ * - already-processed: another delivery committed it first
+ * - pending: PostgreSQL stayed unavailable until the deadline (or the worker is stopping)
+ */
+export type Completion =
+  | { kind: 'committed'; transaction: Transaction; previousStatus: TransactionStatus }
+  | { kind: 'already-processed' }
+  | { kind: 'pending'; error: string };
+
+/** Commits the end of a settlement whose external call succeeded, retrying through outages. */
+export class SettlementCommitter {
+  private readonly logger = new Logger('SettlementService');
+
+  constructor(
+    private readonly transactions: TransactionsService,
+    private readonly ledger: LedgerService,
+    private readonly schedule: CompletionRetrySchedule = COMPLETION_RETRY,
+  ) {}
+
+  /** `stopping`: once aborted, no further wait; an outage then ends as pending. */
+  async commit(transactionId: string, stopping?: AbortSignal): Promise<Completion> {
+    const deadline = Date.now() + this.schedule.deadlineMs;
+    for (let delay = this.schedule.firstDelayMs, tries = 1; ; tries++, delay = Math.min(delay * 2, this.schedule.maxDelayMs)) {
+      try {
+        return await this.commitOnce(transactionId);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        if (tries === 1) {
+          this.logger.warn({ msg: `Settlement of ${transactionId} succeeded but PostgreSQL is unavailable; retrying the commit, not the call`, transaction_id: transactionId, outcome: 'commit_waiting', error: message });
+        }
+        if (stopping?.aborted || Date.now() + delay > deadline) return { kind: 'pending', error: message };
+        await sleep(delay, undefined, { signal: stopping }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async commitOnce(transactionId: string): Promise<Completion> {
+    let previousStatus: TransactionStatus = 'PROCESSING';
+    const transaction = await this.transactions.completeProcessing(transactionId, (manager, row, previous) => {
+      previousStatus = previous;
+      return this.ledger.post(manager, {
+        transactionRef: row.id,
+        debitAccount: row.sourceAccount,
+        creditAccount: row.destinationAccount,
+        amount: row.amount,
+        currency: row.currency,
+      });
+    });
+    return transaction ? { kind: 'committed', transaction, previousStatus } : { kind: 'already-processed' };
+  }
+}
