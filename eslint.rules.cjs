@@ -17,7 +17,8 @@ function boundaryProblem(root, file, source) {
   const alias = /^@app\/([^/]+)(\/.*)?$/.exec(source);
   if (alias) {
     if (alias[2]) return `import '@app/${alias[1]}' itself, not a path inside it`;
-    if (from.area === 'libs' && alias[1] === from.name) return `a lib imports its own files by relative path, not through '@app/${alias[1]}'`;
+    if (from.area === 'libs' && alias[1] === from.name)
+      return `a lib imports its own files by relative path, not through '@app/${alias[1]}'`;
     return undefined;
   }
   if (!source.startsWith('.')) return undefined;

@@ -29,14 +29,29 @@ function category(frame) {
 /** Packages grouped into the layers a webhook passes through; anything unlisted is "other". */
 const LAYERS = [
   ['Node core (HTTP parser, sockets, timers)', /^\(root\)$/],
-  ['Express, router, Nest', /^(express|router|@nestjs\/(core|common|platform-express)|rxjs|path-to-regexp|finalhandler|parseurl|encodeurl|etag|fresh|send|on-finished|statuses|vary|depd|merge-descriptors)$/],
-  ['body reading and JSON', /^(body-parser|raw-body|content-type|type-is|mime-types|media-typer|iconv-lite|bytes|http-errors|unpipe|service:libs\/http)$/],
+  [
+    'Express, router, Nest',
+    /^(express|router|@nestjs\/(core|common|platform-express)|rxjs|path-to-regexp|finalhandler|parseurl|encodeurl|etag|fresh|send|on-finished|statuses|vary|depd|merge-descriptors)$/,
+  ],
+  [
+    'body reading and JSON',
+    /^(body-parser|raw-body|content-type|type-is|mime-types|media-typer|iconv-lite|bytes|http-errors|unpipe|service:libs\/http)$/,
+  ],
   ['validation', /^(class-validator|class-transformer|validator|libphonenumber-js|service:libs\/(webhooks|money))$/],
-  ['logging', /^(pino|pino-http|nestjs-pino|@pinojs\/.*|fast-redact|sonic-boom|pino-std-serializers|quick-format-unescaped|atomic-sleep|on-exit-leak-free|thread-stream|safe-stable-stringify)$/],
+  [
+    'logging',
+    /^(pino|pino-http|nestjs-pino|@pinojs\/.*|fast-redact|sonic-boom|pino-std-serializers|quick-format-unescaped|atomic-sleep|on-exit-leak-free|thread-stream|safe-stable-stringify)$/,
+  ],
   ['metrics', /^(prom-client|tdigest|bintrees|service:libs\/observability)$/],
   ['security middleware', /^(helmet|service:libs\/security)$/],
-  ['PostgreSQL client (TypeORM, pg)', /^(typeorm|pg|pg-pool|pg-protocol|pg-types|postgres-.*|packet-reader|service:libs\/(transactions|database|ledger))$/],
-  ['queue client (BullMQ, ioredis)', /^(bullmq|ioredis|msgpackr|cluster-key-slot|standard-as-callback|denque|redis-errors|redis-parser|lodash\..*|service:libs\/(queue|processing))$/],
+  [
+    'PostgreSQL client (TypeORM, pg)',
+    /^(typeorm|pg|pg-pool|pg-protocol|pg-types|postgres-.*|packet-reader|service:libs\/(transactions|database|ledger))$/,
+  ],
+  [
+    'queue client (BullMQ, ioredis)',
+    /^(bullmq|ioredis|msgpackr|cluster-key-slot|standard-as-callback|denque|redis-errors|redis-parser|lodash\..*|service:libs\/(queue|processing))$/,
+  ],
   ['garbage collection', /^\(garbage collector\)$/],
   ['service bootstrap and controllers', /^service:apps\/server$/],
 ];

@@ -38,7 +38,13 @@ function send(res, status, body) {
 
 async function receive(raw, res) {
   const body = JSON.parse(raw);
-  const { rows } = await pool.query(INSERT, [body.transaction_id, body.source_account, body.destination_account, String(body.amount), body.currency]);
+  const { rows } = await pool.query(INSERT, [
+    body.transaction_id,
+    body.source_account,
+    body.destination_account,
+    String(body.amount),
+    body.currency,
+  ]);
   if (rows.length === 0) return send(res, 202, { transaction_id: body.transaction_id, replayed: true });
   const row = rows[0];
   await queue.add(SETTLE_JOB, { transactionId: row.transaction_id, generation: 0 }, { jobId: settlementJobId(row.transaction_id, 0) });

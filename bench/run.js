@@ -14,7 +14,11 @@ const EXTRA_SCENARIOS = ['batching'];
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false, about: 'print this help and exit' },
-  only: { type: 'string', default: SCENARIOS.join(','), about: `scenarios to run, comma-separated (${[...SCENARIOS, ...EXTRA_SCENARIOS].join(', ')})` },
+  only: {
+    type: 'string',
+    default: SCENARIOS.join(','),
+    about: `scenarios to run, comma-separated (${[...SCENARIOS, ...EXTRA_SCENARIOS].join(', ')})`,
+  },
   source: { type: 'string', default: ROOT, shown: 'this checkout', about: 'checkout to build the service from (before/after figures)' },
   profile: { type: 'boolean', default: false, about: 'write CPU profiles of the intake runs' },
   connections: { type: 'string', default: '50', about: 'concurrent HTTP connections of the load generator' },
@@ -57,7 +61,9 @@ function refuse(message) {
 
 let args;
 try {
-  const options = Object.fromEntries(Object.entries(OPTIONS).map(([name, o]) => [name, { type: o.type, default: o.default, ...(o.short ? { short: o.short } : {}) }]));
+  const options = Object.fromEntries(
+    Object.entries(OPTIONS).map(([name, o]) => [name, { type: o.type, default: o.default, ...(o.short ? { short: o.short } : {}) }]),
+  );
   ({ values: args } = parseArgs({ options, strict: true, allowPositionals: false }));
 } catch (error) {
   refuse(error.message);
@@ -70,7 +76,8 @@ for (const name of NUMERIC) {
   if (!(Number(args[name]) > 0)) refuse(`--${name} must be a positive number, not "${args[name]}"`);
 }
 const scaleConcurrencies = args['scale-concurrency'].split(',').map(Number);
-if (!scaleConcurrencies.every((n) => Number.isInteger(n) && n > 0)) refuse(`--scale-concurrency must list positive integers, not "${args['scale-concurrency']}"`);
+if (!scaleConcurrencies.every((n) => Number.isInteger(n) && n > 0))
+  refuse(`--scale-concurrency must list positive integers, not "${args['scale-concurrency']}"`);
 
 const opts = {
   profile: args.profile,
@@ -85,7 +92,10 @@ const opts = {
   scaleConcurrencies,
   scaleDelayMs: Number(args['scale-delay']),
 };
-const only = args.only.split(',').map((s) => s.trim()).filter(Boolean);
+const only = args.only
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 for (const name of only) {
   if (![...SCENARIOS, ...EXTRA_SCENARIOS].includes(name)) refuse(`--only: unknown scenario "${name}"`);
 }
@@ -119,7 +129,10 @@ async function machine(ctx) {
   return [
     `Machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
     `Node ${process.version}, PostgreSQL ${rows[0].server_version}, Redis ${(/redis_version:(\S+)/.exec(redisInfo) || [])[1]}`,
-    `Load average at start: ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}; service built from ${describeSource(ctx.build.source)}`,
+    `Load average at start: ${os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}; service built from ${describeSource(ctx.build.source)}`,
   ].join('\n');
 }
 

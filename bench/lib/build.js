@@ -17,7 +17,16 @@ function buildService(source = ROOT) {
   // --noCheck: emit only. Type checking is `npm run typecheck`'s job; the bench measures the code as it is.
   execFileSync(
     process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', path.join(source, 'apps/server/tsconfig.app.json'), '--outDir', BUILD_DIR, '--noCheck', '--sourceMap', 'false'],
+    [
+      require.resolve('typescript/bin/tsc'),
+      '-p',
+      path.join(source, 'apps/server/tsconfig.app.json'),
+      '--outDir',
+      BUILD_DIR,
+      '--noCheck',
+      '--sourceMap',
+      'false',
+    ],
     { cwd: source, stdio: 'inherit' },
   );
   const main = path.join(BUILD_DIR, 'apps', 'server', 'src', 'main.js');

@@ -86,7 +86,15 @@ function stripeEventBody(label, n) {
     type: 'payment_intent.succeeded',
     livemode: false,
     data: {
-      object: { id: `pi_${label}_${n}`, object: 'payment_intent', amount: paise, amount_received: paise, currency: 'inr', customer: `cus_${n % 5000}`, status: 'succeeded' },
+      object: {
+        id: `pi_${label}_${n}`,
+        object: 'payment_intent',
+        amount: paise,
+        amount_received: paise,
+        currency: 'inr',
+        customer: `cus_${n % 5000}`,
+        status: 'succeeded',
+      },
     },
   });
 }

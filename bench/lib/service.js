@@ -23,12 +23,30 @@ function startService(ctx, { name, role, prefix, env = {}, nodeFlags = [] }) {
 async function startFloor(ctx, { name = 'floor', prefix, poolMax = 20, nodeFlags = [] }) {
   fs.mkdirSync(ctx.logDir, { recursive: true });
   const port = await freePort();
-  const proc = new ManagedProcess(name, process.execPath, [...nodeFlags, path.join(__dirname, '..', 'floor-server.js')], path.join(ctx.logDir, `${name}-${port}.log`), {
-    cwd: ctx.root,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_URL, REDIS_URL, QUEUE_PREFIX: prefix, FLOOR_POOL_MAX: String(poolMax) },
-  });
+  const proc = new ManagedProcess(
+    name,
+    process.execPath,
+    [...nodeFlags, path.join(__dirname, '..', 'floor-server.js')],
+    path.join(ctx.logDir, `${name}-${port}.log`),
+    {
+      cwd: ctx.root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(port),
+        DATABASE_URL,
+        REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        FLOOR_POOL_MAX: String(poolMax),
+      },
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
-  const status = await waitFor(`${name} to answer`, async () => (proc.running ? (await httpGet(url)).status : -1), (s) => s === 200 || s === -1, FLOOR_BOOT_TIMEOUT_MS);
+  const status = await waitFor(
+    `${name} to answer`,
+    async () => (proc.running ? (await httpGet(url)).status : -1),
+    (s) => s === 200 || s === -1,
+    FLOOR_BOOT_TIMEOUT_MS,
+  );
   if (status !== 200) throw new Error(`${name} exited during start-up:\n${proc.logTail()}`);
   return { url, pid: proc.pid, logFile: proc.logFile, process: proc, terminate: (ms) => proc.terminate(ms), kill: () => proc.kill() };
 }

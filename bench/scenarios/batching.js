@@ -77,35 +77,64 @@ async function batching(ctx) {
     for (const size of [1, 10, 50]) {
       ctx.log(`batching: INSERT, ${size} row(s) per statement`);
       const label = `b${size}`;
-      add('INSERT … ON CONFLICT … RETURNING', size, await closedLoop(seconds, size, (i) =>
-        size === 1 ? pool.query(INSERT_ONE, rowsFor(label, i, 1).map((col) => col[0])) : pool.query(INSERT_MANY, rowsFor(label, i, size)),
-      ));
+      add(
+        'INSERT … ON CONFLICT … RETURNING',
+        size,
+        await closedLoop(seconds, size, (i) =>
+          size === 1
+            ? pool.query(
+                INSERT_ONE,
+                rowsFor(label, i, 1).map((col) => col[0]),
+              )
+            : pool.query(INSERT_MANY, rowsFor(label, i, size)),
+        ),
+      );
     }
     ctx.log('batching: INSERT as a named (prepared once per connection) statement');
-    add('INSERT, prepared statement', 1, await closedLoop(seconds, 1, (i) =>
-      pool.query({ name: 'insert-transaction', text: INSERT_ONE, values: rowsFor('prep', i, 1).map((col) => col[0]) }),
-    ));
+    add(
+      'INSERT, prepared statement',
+      1,
+      await closedLoop(seconds, 1, (i) =>
+        pool.query({ name: 'insert-transaction', text: INSERT_ONE, values: rowsFor('prep', i, 1).map((col) => col[0]) }),
+      ),
+    );
     let cycle = 0;
     ctx.log('batching: duplicates');
-    add('duplicate: INSERT, then SELECT', 1, await closedLoop(seconds, 1, async () => {
-      const id = `b1_${cycle++ % 2000}`;
-      const params = [id, 'user_0', 'merchant_0', '1.00', 'INR'];
-      const inserted = await pool.query(INSERT_ONE, params);
-      if (inserted.rows.length === 0) await pool.query(SELECT_ONE, [id]);
-    }));
+    add(
+      'duplicate: INSERT, then SELECT',
+      1,
+      await closedLoop(seconds, 1, async () => {
+        const id = `b1_${cycle++ % 2000}`;
+        const params = [id, 'user_0', 'merchant_0', '1.00', 'INR'];
+        const inserted = await pool.query(INSERT_ONE, params);
+        if (inserted.rows.length === 0) await pool.query(SELECT_ONE, [id]);
+      }),
+    );
     add('duplicate: SELECT only', 1, await closedLoop(seconds, 1, () => pool.query(SELECT_ONE, [`b1_${cycle++ % 2000}`])));
-    add('duplicate: one statement (CTE)', 1, await closedLoop(seconds, 1, () => pool.query(REPLAY_ONE, [`b1_${cycle++ % 2000}`, 'user_0', 'merchant_0', '1.00', 'INR'])));
+    add(
+      'duplicate: one statement (CTE)',
+      1,
+      await closedLoop(seconds, 1, () => pool.query(REPLAY_ONE, [`b1_${cycle++ % 2000}`, 'user_0', 'merchant_0', '1.00', 'INR'])),
+    );
     for (const size of [1, 10, 50]) {
       ctx.log(`batching: BullMQ, ${size} job(s) per call`);
       const jobs = (i) =>
         Array.from({ length: size }, (_, k) => {
           const transactionId = `q${size}_${i + k}`;
-          return { name: SETTLE_JOB, data: { transactionId, generation: 0 }, opts: { ...JOB_OPTIONS, jobId: settlementJobId(transactionId, 0) } };
+          return {
+            name: SETTLE_JOB,
+            data: { transactionId, generation: 0 },
+            opts: { ...JOB_OPTIONS, jobId: settlementJobId(transactionId, 0) },
+          };
         });
-      add(size === 1 ? 'queue.add' : 'queue.addBulk', size, await closedLoop(seconds, size, (i) => {
-        const batch = jobs(i);
-        return size === 1 ? queue.add(batch[0].name, batch[0].data, batch[0].opts) : queue.addBulk(batch);
-      }));
+      add(
+        size === 1 ? 'queue.add' : 'queue.addBulk',
+        size,
+        await closedLoop(seconds, size, (i) => {
+          const batch = jobs(i);
+          return size === 1 ? queue.add(batch[0].name, batch[0].data, batch[0].opts) : queue.addBulk(batch);
+        }),
+      );
     }
   } finally {
     await queue.close();

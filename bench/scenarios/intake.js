@@ -84,7 +84,12 @@ async function intake(ctx) {
   await stores.truncateAll(ctx.pool);
   const prefixes = { service: stores.newPrefix('svc'), floor: stores.newPrefix('floor') };
   ctx.prefixes.push(...Object.values(prefixes));
-  const service = await startService(ctx, { name: 'intake-api', role: 'api', prefix: prefixes.service, env: { STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET } });
+  const service = await startService(ctx, {
+    name: 'intake-api',
+    role: 'api',
+    prefix: prefixes.service,
+    env: { STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET },
+  });
   const floor = await startFloor(ctx, { prefix: prefixes.floor });
   const sides = {
     floor: { child: floor, bodies: newBodies('floor_new'), runs: [] },
@@ -93,13 +98,18 @@ async function intake(ctx) {
     stripe: { child: service, bodies: stripeDeliveries('svc_stripe', BENCH_STRIPE_SECRET), runs: [] },
   };
 
-  ctx.log(`intake: warm-up ${opts.warmup} s each, then ${opts.rounds} × (floor, service, stripe route) × ${opts.duration} s at ${opts.connections} connections`);
-  for (const side of Object.values(sides)) await fire(side.child.url, side.bodies, { connections: opts.connections, duration: opts.warmup });
+  ctx.log(
+    `intake: warm-up ${opts.warmup} s each, then ${opts.rounds} × (floor, service, stripe route) × ${opts.duration} s at ${opts.connections} connections`,
+  );
+  for (const side of Object.values(sides))
+    await fire(side.child.url, side.bodies, { connections: opts.connections, duration: opts.warmup });
   for (let round = 1; round <= opts.rounds; round++) {
     for (const [name, side] of Object.entries(sides)) {
       const run = await measured(ctx, side.child, side.bodies, opts.duration);
       side.runs.push(run);
-      ctx.log(`  ${name} #${round}: ${fmt.int(run.ackPerSec)} ack/s, p99 ${fmt.ms(run.p99)}, errors ${run.errors}, load ${run.load1.toFixed(2)}`);
+      ctx.log(
+        `  ${name} #${round}: ${fmt.int(run.ackPerSec)} ack/s, p99 ${fmt.ms(run.p99)}, errors ${run.errors}, load ${run.load1.toFixed(2)}`,
+      );
     }
   }
   const duplicates = await measured(ctx, service, redeliveries('svc_new', 2000), opts.duration);
@@ -155,7 +165,10 @@ async function intake(ctx) {
 
   let text = [
     `Intake: ${opts.connections} connections, ${opts.duration} s per run, new transaction per request (duplicates: redeliveries of 2,000 accepted ones)`,
-    table(['run', 'ack/s', 'p50', 'p99', 'max', 'errors', 'ratio', 'CPU ms/ack: server', 'PostgreSQL', 'Redis', 'load gen', 'other procs'], rows),
+    table(
+      ['run', 'ack/s', 'p50', 'p99', 'max', 'errors', 'ratio', 'CPU ms/ack: server', 'PostgreSQL', 'Redis', 'load gen', 'other procs'],
+      rows,
+    ),
     'ratio: to the floor median (duplicates: to the service median for new transactions). "stripe route": the same service,',
     'POST /v1/webhooks/stripe with signed payment_intent.succeeded events (verify, map, then the same intake). CPU: user+system time per',
     'acknowledged webhook from /proc, by process; "other procs" is CPU used meanwhile by processes outside the bench (noise).',

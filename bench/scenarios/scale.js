@@ -28,9 +28,10 @@ async function drain(ctx, workers, n, scaleConcurrency) {
     await sendWebhooks(api.url, `scale${workers}`, n, destination);
     await children.stop(api);
     // --profile: a CPU profile of the single worker at the highest concurrency, where it is busiest.
-    const profileDir = ctx.opts.profile && workers === 1 && scaleConcurrency === Math.max(...ctx.opts.scaleConcurrencies)
-      ? path.join(ctx.logDir, `profile-worker-${scaleConcurrency}`)
-      : undefined;
+    const profileDir =
+      ctx.opts.profile && workers === 1 && scaleConcurrency === Math.max(...ctx.opts.scaleConcurrencies)
+        ? path.join(ctx.logDir, `profile-worker-${scaleConcurrency}`)
+        : undefined;
     for (let i = 1; i <= workers; i++) {
       started.push(
         await startService(ctx, {
@@ -94,13 +95,38 @@ async function scale(ctx) {
     const bound = (1000 * concurrency) / scaleDelayMs;
     for (const r of runs) {
       allPosted &&= r.processed === n;
-      rows.push([concurrency, fmt.int(bound * r.workers), r.workers, fmt.s(r.ms), fmt.int(r.rate), fmt.ratio(r.rate / one.rate), r.workerCpu, r.pgCpu, r.redisCpu, r.problems]);
+      rows.push([
+        concurrency,
+        fmt.int(bound * r.workers),
+        r.workers,
+        fmt.s(r.ms),
+        fmt.int(r.rate),
+        fmt.ratio(r.rate / one.rate),
+        r.workerCpu,
+        r.pgCpu,
+        r.redisCpu,
+        r.problems,
+      ]);
     }
     figures.push({ concurrency, one, two, speedup: two.rate / one.rate });
   }
   const text = [
     `Scale-out: a backlog of ${fmt.int(n)} jobs drained by one worker process, then two; PROCESSING_DELAY_MS=${scaleDelayMs}`,
-    table(['concurrency', 'jobs/s bound', 'workers', 'drained in', 'jobs/s', 'speed-up', 'worker CPU', 'PostgreSQL CPU', 'Redis CPU', 'warnings'], rows),
+    table(
+      [
+        'concurrency',
+        'jobs/s bound',
+        'workers',
+        'drained in',
+        'jobs/s',
+        'speed-up',
+        'worker CPU',
+        'PostgreSQL CPU',
+        'Redis CPU',
+        'warnings',
+      ],
+      rows,
+    ),
     'jobs/s bound: workers × WORKER_CONCURRENCY / delay, what the workers could do with unlimited CPU. CPU: share of one core',
     `over the drain (the machine has ${require('node:os').cpus().length}). Every job ${allPosted ? 'was' : 'was NOT'} posted in every run.`,
     ...figures.flatMap((f) => (f.one.profile ? ['', f.one.profile] : [])),

@@ -27,7 +27,10 @@ describe('withTryAdvisoryLock', () => {
       return 'first';
     });
     await holding;
-    const [{ granted }] = await dataSource.query(`SELECT count(*)::int AS granted FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`, [KEY]);
+    const [{ granted }] = await dataSource.query(
+      `SELECT count(*)::int AS granted FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`,
+      [KEY],
+    );
     expect(granted).toBe(1);
     await expect(withTryAdvisoryLock(dataSource, KEY, async () => 'second')).resolves.toBeUndefined();
     release();
@@ -44,13 +47,14 @@ describe('withTryAdvisoryLock', () => {
     // The session holding the lock is killed mid-work, so the unlock fails: the periodic job
     // must not fail for it, and its connection is destroyed rather than pooled.
     await withTryAdvisoryLock(dataSource, KEY, async () => {
-      await dataSource.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`,
-        [KEY],
-      );
+      await dataSource.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`, [
+        KEY,
+      ]);
     });
     await expect(withTryAdvisoryLock(dataSource, KEY, async () => 'taken again')).resolves.toBe('taken again');
-    const [{ held }] = await dataSource.query(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND objid = $1`, [KEY]);
+    const [{ held }] = await dataSource.query(`SELECT count(*)::int AS held FROM pg_locks WHERE locktype = 'advisory' AND objid = $1`, [
+      KEY,
+    ]);
     expect(held).toBe(0);
   });
 });

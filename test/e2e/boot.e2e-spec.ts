@@ -1,4 +1,4 @@
-import { Server, createServer } from 'node:net';
+import { type Server, createServer } from 'node:net';
 import { DATABASE_CONNECT_DEADLINE_MS } from '@app/database';
 import { freePort } from '../support/free-port';
 import { BOOT_TIMEOUT_MS, PaycheckProcess } from '../support/processes/paycheck-process';
@@ -14,7 +14,10 @@ type LogLine = Record<string, unknown> & { level: string; msg: string };
 
 async function bootToExit(env: Record<string, string>): Promise<Exit> {
   const started = Date.now();
-  const server = await PaycheckProcess.launch({ ...FAST_ENV, APP_ROLE: 'all', QUEUE_PREFIX: testQueuePrefix(), LOG_LEVEL: 'info', ...env }, { waitUntilLive: false });
+  const server = await PaycheckProcess.launch(
+    { ...FAST_ENV, APP_ROLE: 'all', QUEUE_PREFIX: testQueuePrefix(), LOG_LEVEL: 'info', ...env },
+    { waitUntilLive: false },
+  );
   const { code } = await server.process.exitWithin(BOOT_TIMEOUT_MS);
   return { code, stdout: server.process.stdout(), stderr: server.process.stderr(), elapsedMs: Date.now() - started };
 }
@@ -45,19 +48,24 @@ describe('a boot that cannot reach what it needs ends in one fatal line and exit
   let unresolvable: Exit;
   let portInUse: Exit;
 
-  beforeAll(async () => {
-    refusedPort = await freePort(); // nothing listens there
-    busyPort = await freePort();
-    blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(busyPort, resolve));
-    // The three boots at once: each waits on its own deadline.
-    [refused, unresolvable, portInUse] = await Promise.all([
-      bootToExit({ DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${refusedPort}/paycheck` }),
-      // .invalid never resolves (RFC 6761).
-      bootToExit({ DATABASE_URL: `postgres://postgres:${PASSWORD}@db.paycheck.invalid:5432/paycheck` }),
-      createTestDatabase().then((url) => bootToExit({ DATABASE_URL: url, PORT: String(busyPort), REDIS_URL: `redis://:${PASSWORD}@127.0.0.1:6379` })),
-    ]);
-  }, 3 * (DATABASE_CONNECT_DEADLINE_MS + BOOT_ALLOWANCE_MS));
+  beforeAll(
+    async () => {
+      refusedPort = await freePort(); // nothing listens there
+      busyPort = await freePort();
+      blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(busyPort, resolve));
+      // The three boots at once: each waits on its own deadline.
+      [refused, unresolvable, portInUse] = await Promise.all([
+        bootToExit({ DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${refusedPort}/paycheck` }),
+        // .invalid never resolves (RFC 6761).
+        bootToExit({ DATABASE_URL: `postgres://postgres:${PASSWORD}@db.paycheck.invalid:5432/paycheck` }),
+        createTestDatabase().then((url) =>
+          bootToExit({ DATABASE_URL: url, PORT: String(busyPort), REDIS_URL: `redis://:${PASSWORD}@127.0.0.1:6379` }),
+        ),
+      ]);
+    },
+    3 * (DATABASE_CONNECT_DEADLINE_MS + BOOT_ALLOWANCE_MS),
+  );
 
   afterAll(async () => {
     await new Promise((resolve) => blocker?.close(resolve));
@@ -65,7 +73,12 @@ describe('a boot that cannot reach what it needs ends in one fatal line and exit
 
   it('names DATABASE_URL with host and port when nothing listens there, after retrying until its deadline', () => {
     const fatal = expectOneFatalLine(refused);
-    expect(fatal).toMatchObject({ variable: 'DATABASE_URL', host: '127.0.0.1', port: refusedPort, deadline_ms: DATABASE_CONNECT_DEADLINE_MS });
+    expect(fatal).toMatchObject({
+      variable: 'DATABASE_URL',
+      host: '127.0.0.1',
+      port: refusedPort,
+      deadline_ms: DATABASE_CONNECT_DEADLINE_MS,
+    });
     expect(fatal.msg).toContain(`127.0.0.1:${refusedPort} (DATABASE_URL)`);
     expect(fatal.msg).toMatch(/ECONNREFUSED/);
     expect(refused.elapsedMs).toBeGreaterThanOrEqual(DATABASE_CONNECT_DEADLINE_MS);

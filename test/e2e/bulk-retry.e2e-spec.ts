@@ -50,7 +50,11 @@ describe('bulk retry POST /v1/transactions/retry', () => {
     return new Map(found.map((row) => [row.transaction_id, row]));
   }
 
-  const retryAll = (body: unknown) => api.http().post('/v1/transactions/retry').send(body as object);
+  const retryAll = (body: unknown) =>
+    api
+      .http()
+      .post('/v1/transactions/retry')
+      .send(body as object);
 
   it('re-queues every FAILED transaction, leaves the others alone, and answers how many', async () => {
     const [failedA, failedB, healthy] = [await receive(), await receive(), await receive()];
@@ -130,7 +134,9 @@ describe('bulk retry POST /v1/transactions/retry', () => {
     ['February 30th', { status: 'FAILED', since: '2026-02-30T00:00:00Z' }, 'since'],
     ['a local time without an offset', { status: 'FAILED', since: '2026-11-26T09:00:00' }, 'since'],
   ])('answers 400 naming the field for %s', async (_name, body, field) => {
-    const res = await retryAll(body).expect(400).expect('Content-Type', /application\/problem\+json/);
+    const res = await retryAll(body)
+      .expect(400)
+      .expect('Content-Type', /application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 400, errors: [expect.objectContaining({ field })] });
   });
 
@@ -174,7 +180,11 @@ describe('bulk retry with a worker', () => {
     const account = uniqueId('merchant');
     const ids = [uniqueId('txn'), uniqueId('txn')];
     for (const id of ids) {
-      await app.http().post('/v1/webhooks/transactions').send({ transaction_id: id, source_account: 'user_acc_1', destination_account: account, amount: 10.25, currency: 'INR' }).expect(202);
+      await app
+        .http()
+        .post('/v1/webhooks/transactions')
+        .send({ transaction_id: id, source_account: 'user_acc_1', destination_account: account, amount: 10.25, currency: 'INR' })
+        .expect(202);
     }
     for (const id of ids) await statusOf(id, 'FAILED');
 

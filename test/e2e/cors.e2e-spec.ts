@@ -1,4 +1,4 @@
-import { TestApp, startTestApp, testQueuePrefix } from '../support/test-app';
+import { type TestApp, startTestApp, testQueuePrefix } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 const DASHBOARD = 'https://dash.example.com';
@@ -52,7 +52,12 @@ describe('CORS', () => {
     afterAll(() => t?.close());
 
     const preflight = (path: string, origin: string, method = 'GET') =>
-      t.http().options(path).set('Origin', origin).set('Access-Control-Request-Method', method).set('Access-Control-Request-Headers', 'authorization');
+      t
+        .http()
+        .options(path)
+        .set('Origin', origin)
+        .set('Access-Control-Request-Method', method)
+        .set('Access-Control-Request-Headers', 'authorization');
 
     it.each(['/v1/transactions', '/v1/transactions/txn_1', '/v1/accounts/acc_1/balance'])(
       'answers a preflight for GET %s from an allowed origin, without needing a key',
@@ -79,7 +84,12 @@ describe('CORS', () => {
     });
 
     it('gives an origin that is not listed nothing', async () => {
-      const read = await t.http().get('/v1/accounts/acc_1/balance').set('Origin', STRANGER).set('Authorization', `Bearer ${KEY}`).expect(200);
+      const read = await t
+        .http()
+        .get('/v1/accounts/acc_1/balance')
+        .set('Origin', STRANGER)
+        .set('Authorization', `Bearer ${KEY}`)
+        .expect(200);
       expect(corsHeaders(read.headers)).toEqual([]);
       const pre = await preflight('/v1/accounts/acc_1/balance', STRANGER);
       expect(pre.status).not.toBe(204);

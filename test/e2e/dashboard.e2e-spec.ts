@@ -1,4 +1,4 @@
-import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
+import { type TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 
 const KEY = 'ops_key_5c1e9a7b3d2f4086';
 
@@ -27,15 +27,19 @@ describe('queue dashboard /admin/queues', () => {
     expect(res.text).toContain('<title>Paycheck queues</title>');
     const script = /<script defer src="(static\/js\/main[^"]+)"/.exec(res.text)?.[1];
     expect(script).toBeDefined();
-    await api.http().get(`/admin/queues/${script}`).expect(200).expect('Content-Type', /javascript/);
+    await api
+      .http()
+      .get(`/admin/queues/${script}`)
+      .expect(200)
+      .expect('Content-Type', /javascript/);
   });
 
   it('shows the settlement queue and its waiting jobs through the dashboard API', async () => {
     const id = await receive(api);
     const res = await api.http().get('/admin/queues/api/queues?activeQueue=settlement&status=waiting').expect(200);
-    const settlement = (res.body.queues as { name: string; counts: Record<string, number>; jobs: { data: { transactionId: string } }[] }[]).find(
-      (queue) => queue.name === 'settlement',
-    );
+    const settlement = (
+      res.body.queues as { name: string; counts: Record<string, number>; jobs: { data: { transactionId: string } }[] }[]
+    ).find((queue) => queue.name === 'settlement');
     expect(settlement).toBeDefined();
     expect(settlement!.counts.waiting).toBeGreaterThanOrEqual(1);
     expect(settlement!.jobs.map((job) => job.data.transactionId)).toContain(id);
@@ -87,7 +91,11 @@ describe('queue dashboard hygiene', () => {
   ])('refuses %s %s with a 405 problem and changes nothing', async (method, path) => {
     const id = await receive(api);
     const res = await api.http()[method.toLowerCase() as 'put' | 'post' | 'patch' | 'delete'](path).send({});
-    expect([res.status, res.headers['content-type'], res.headers.allow]).toEqual([405, expect.stringContaining('application/problem+json'), 'GET, HEAD']);
+    expect([res.status, res.headers['content-type'], res.headers.allow]).toEqual([
+      405,
+      expect.stringContaining('application/problem+json'),
+      'GET, HEAD',
+    ]);
     expect(res.body).toMatchObject({ status: 405, detail: expect.stringContaining('/v1/transactions') });
     expect((await api.queue.getJobs(['waiting'])).map((job) => job.data.transactionId)).toContain(id);
     expect(await api.queue.isPaused()).toBe(false);
@@ -114,7 +122,11 @@ describe('queue dashboard with Redis unreachable', () => {
   it('answers its API with a 503 problem and Retry-After at once, never hanging', async () => {
     const started = Date.now();
     const res = await api.http().get('/admin/queues/api/queues?activeQueue=settlement&status=latest&page=1&jobsPerPage=10').timeout(10_000);
-    expect([res.status, res.headers['content-type'], res.headers['retry-after']]).toEqual([503, expect.stringContaining('application/problem+json'), '5']);
+    expect([res.status, res.headers['content-type'], res.headers['retry-after']]).toEqual([
+      503,
+      expect.stringContaining('application/problem+json'),
+      '5',
+    ]);
     expect(res.body).toMatchObject({ status: 503, type: 'https://paycheck.dev/problems/queue-unavailable' });
     expect(Date.now() - started).toBeLessThan(5000);
   });
@@ -132,7 +144,11 @@ describe('operator tools behind API_KEYS', () => {
   });
 
   it.each(['/admin/queues', '/admin/queues/api/queues', '/docs', '/docs-json'])('answers 401 on %s without a key', async (path) => {
-    const res = await api.http().get(path).expect(401).expect('Content-Type', /application\/problem\+json/);
+    const res = await api
+      .http()
+      .get(path)
+      .expect(401)
+      .expect('Content-Type', /application\/problem\+json/);
     expect(res.body.status).toBe(401);
   });
 
@@ -145,7 +161,11 @@ describe('operator tools behind API_KEYS', () => {
   });
 
   it('lets a browser in with the key as a Basic password', async () => {
-    await api.http().get('/admin/queues').expect(401).expect('WWW-Authenticate', /^Basic /);
+    await api
+      .http()
+      .get('/admin/queues')
+      .expect(401)
+      .expect('WWW-Authenticate', /^Basic /);
     await api.http().get('/admin/queues').auth('operator', KEY).expect(200);
   });
 

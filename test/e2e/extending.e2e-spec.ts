@@ -39,7 +39,13 @@ describe('extending: a settlement gateway registered through DI', () => {
   let worker: TestApp;
   let acme: AcmeClient;
 
-  const webhook = (id: string) => ({ transaction_id: id, source_account: `src_${id}`, destination_account: `dst_${id}`, amount: 25.5, currency: 'INR' });
+  const webhook = (id: string) => ({
+    transaction_id: id,
+    source_account: `src_${id}`,
+    destination_account: `dst_${id}`,
+    amount: 25.5,
+    currency: 'INR',
+  });
   const statusOf = (id: string, status: string) =>
     waitFor(
       () => api.http().get(`/v1/transactions/${id}`),
@@ -75,7 +81,14 @@ describe('extending: a settlement gateway registered through DI', () => {
     const settled = await statusOf(id, 'PROCESSED');
     expect(settled.body.attempts).toBe(1);
     expect(acme.received.filter((r) => r.transactionId === id)).toEqual([
-      expect.objectContaining({ transactionId: id, sourceAccount: `src_${id}`, destinationAccount: `dst_${id}`, amount: '25.50', currency: 'INR', attempt: 1 }),
+      expect.objectContaining({
+        transactionId: id,
+        sourceAccount: `src_${id}`,
+        destinationAccount: `dst_${id}`,
+        amount: '25.50',
+        currency: 'INR',
+        attempt: 1,
+      }),
     ]);
     const balance = await api.http().get(`/v1/accounts/dst_${id}/balance`).expect(200);
     expect(balance.body.balances).toEqual({ INR: '25.50' });
@@ -135,7 +148,11 @@ describe('extending: a settlement gateway supplied by a factory', () => {
 
   it('settles through the gateway the factory built from its injected configuration and client', async () => {
     const id = uniqueId('txn_factory');
-    await api.http().post('/v1/webhooks/transactions').send({ transaction_id: id, source_account: 'src_f', destination_account: 'dst_f', amount: 7, currency: 'INR' }).expect(202);
+    await api
+      .http()
+      .post('/v1/webhooks/transactions')
+      .send({ transaction_id: id, source_account: 'src_f', destination_account: 'dst_f', amount: 7, currency: 'INR' })
+      .expect(202);
 
     await waitFor(
       () => api.http().get(`/v1/transactions/${id}`),

@@ -1,7 +1,15 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@app/database';
-import { EXPECTS_FAILURE_ENV, TestApp, getTransaction, postWebhook, startTestApp, testQueuePrefix, waitFor } from '../support/test-app';
+import {
+  EXPECTS_FAILURE_ENV,
+  type TestApp,
+  getTransaction,
+  postWebhook,
+  startTestApp,
+  testQueuePrefix,
+  waitFor,
+} from '../support/test-app';
 import { createTestDatabase, missingDatabaseUrl } from '../support/test-databases';
 import { webhookBody } from '../support/webhooks';
 
@@ -112,8 +120,13 @@ describe('root status and probes', () => {
       await api.http().get('/health/ready').expect(200);
       const body = webhookBody();
       await postWebhook(api, body).expect(202);
-      await waitFor(() => getTransaction(api, body.transaction_id), (res) => res.body.status === 'PROCESSED');
-      const applied: Array<{ name: string }> = await api.app.get<DataSource>(getDataSourceToken()).query(`SELECT name FROM schema_migrations ORDER BY id`);
+      await waitFor(
+        () => getTransaction(api, body.transaction_id),
+        (res) => res.body.status === 'PROCESSED',
+      );
+      const applied: Array<{ name: string }> = await api.app
+        .get<DataSource>(getDataSourceToken())
+        .query(`SELECT name FROM schema_migrations ORDER BY id`);
       expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.map((migration) => new migration().name));
     });
   });

@@ -4,14 +4,20 @@ import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { IDENTIFIER_PATTERN } from '@app/webhooks';
-import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
+import { type TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 
 // Every body below is correctly signed: a compromised or buggy sender must not get further
 // with a hostile payload than a stranger without the secret.
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const KEY = 'key_hostile_0123456789abcdef';
 const BODY_LIMIT_BYTES = 100 * 1024;
-const VALID = { transaction_id: 'txn_ok', source_account: 'user_acc_1', destination_account: 'merchant_acc_1', amount: 2500, currency: 'INR' };
+const VALID = {
+  transaction_id: 'txn_ok',
+  source_account: 'user_acc_1',
+  destination_account: 'merchant_acc_1',
+  amount: 2500,
+  currency: 'INR',
+};
 
 function signatureHeaders(body: Buffer | string): Record<string, string> {
   const msgId = uniqueId('msg');
@@ -21,7 +27,10 @@ function signatureHeaders(body: Buffer | string): Record<string, string> {
   const signature =
     typeof body === 'string'
       ? new Webhook(SECRET).sign(msgId, now, body)
-      : `v1,${createHmac('sha256', Buffer.from(SECRET.slice(6), 'base64')).update(`${msgId}.${timestamp}.`).update(body).digest('base64')}`;
+      : `v1,${createHmac('sha256', Buffer.from(SECRET.slice(6), 'base64'))
+          .update(`${msgId}.${timestamp}.`)
+          .update(body)
+          .digest('base64')}`;
   return { 'webhook-id': msgId, 'webhook-timestamp': timestamp, 'webhook-signature': signature };
 }
 
@@ -56,7 +65,11 @@ describe('hostile input', () => {
     // supertest labels a string body as a form unless told otherwise, so "no content type" is sent
     // as a Buffer; and it would JSON-encode a Buffer labelled JSON, so bytes bypass its serializer.
     const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-    const req = t.http().post('/v1/webhooks/transactions').set(signatureHeaders(body)).serialize((data: unknown) => data as string);
+    const req = t
+      .http()
+      .post('/v1/webhooks/transactions')
+      .set(signatureHeaders(body))
+      .serialize((data: unknown) => data as string);
     return (contentType === null ? req : req.set('Content-Type', contentType)).send(bytes);
   };
 
@@ -82,7 +95,11 @@ describe('hostile input', () => {
     ['two JSON documents', `${JSON.stringify(VALID)}${JSON.stringify(VALID)}`, 400],
     ['single-quoted pseudo-JSON', "{'transaction_id':'t'}", 400],
     ['objects nested 10,000 deep (about 60 kB)', nestedObject(10_000), 400],
-    ['arrays nested 40,000 deep inside a field', withField('meta', 0).replace('"meta":0', `"meta":${'['.repeat(40_000)}${']'.repeat(40_000)}`), 400],
+    [
+      'arrays nested 40,000 deep inside a field',
+      withField('meta', 0).replace('"meta":0', `"meta":${'['.repeat(40_000)}${']'.repeat(40_000)}`),
+      400,
+    ],
     ['a body over BODY_LIMIT', withField('pad', 'x'.repeat(BODY_LIMIT_BYTES)), 413],
     ['amount 1e400', withAmount('1e400'), 400],
     ['amount -1e400', withAmount('-1e400'), 400],
@@ -134,7 +151,11 @@ describe('hostile input', () => {
   });
 
   it('answers invalid UTF-8 bytes in an id with a 400 and stores nothing', async () => {
-    const body = Buffer.concat([Buffer.from('{"transaction_id":"txn_'), Buffer.from([0xff, 0xfe, 0xc0]), Buffer.from(JSON.stringify(VALID).slice(25))]);
+    const body = Buffer.concat([
+      Buffer.from('{"transaction_id":"txn_'),
+      Buffer.from([0xff, 0xfe, 0xc0]),
+      Buffer.from(JSON.stringify(VALID).slice(25)),
+    ]);
     expect(body.toString('latin1')).toMatch(/^\{"transaction_id":"txn_...","source_account"/); // well-formed apart from the bytes
     const before = await storedCount();
     const res = await postSigned(body);
@@ -166,7 +187,10 @@ describe('hostile input', () => {
   it.each(contentTypes)('answers a valid transaction sent as %s with 415 and stores nothing', async (_name, type) => {
     const body = JSON.stringify({ ...VALID, transaction_id: uniqueId('txn_ct') });
     const before = await storedCount();
-    const res = await postSigned(type === 'multipart/form-data; boundary=x' ? `--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n${body}\r\n--x--` : body, type);
+    const res = await postSigned(
+      type === 'multipart/form-data; boundary=x' ? `--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n${body}\r\n--x--` : body,
+      type,
+    );
     await expectRejected(res);
     expect(res.status).toBe(415);
     expect(await storedCount()).toBe(before);
@@ -175,10 +199,19 @@ describe('hostile input', () => {
   it('answers a compression bomb with 413 and an unknown content encoding with 415', async () => {
     const bomb = gzipSync(Buffer.from(withField('pad', '0'.repeat(20 * 1024 * 1024)), 'utf8'));
     expect(bomb.length).toBeLessThan(BODY_LIMIT_BYTES); // small on the wire, 20 MB inflated
-    const inflated = await t.http().post('/v1/webhooks/transactions').set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).serialize((d: unknown) => d as string).send(bomb);
+    const inflated = await t
+      .http()
+      .post('/v1/webhooks/transactions')
+      .set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
+      .serialize((d: unknown) => d as string)
+      .send(bomb);
     await expectRejected(inflated);
     expect(inflated.status).toBe(413);
-    const unknown = await t.http().post('/v1/webhooks/transactions').set({ 'Content-Type': 'application/json', 'Content-Encoding': 'compress' }).send(JSON.stringify(VALID));
+    const unknown = await t
+      .http()
+      .post('/v1/webhooks/transactions')
+      .set({ 'Content-Type': 'application/json', 'Content-Encoding': 'compress' })
+      .send(JSON.stringify(VALID));
     await expectRejected(unknown);
     expect(unknown.status).toBe(415);
   });
@@ -230,23 +263,48 @@ describe('hostile input', () => {
   describe('generated hostile bodies (property-based)', () => {
     const isValidId = (v: unknown) => typeof v === 'string' && IDENTIFIER_PATTERN.test(v);
     const idField = fc.constantFrom('transaction_id', 'source_account', 'destination_account');
-    const invalidAmountLiterals = ['1e400', '-1', '0', '-0', '0.001', '25.125', '1234567890123456', '1e-7', '9'.repeat(40), '"25"', 'null', 'true', '[]', '{}'];
+    const invalidAmountLiterals = [
+      '1e400',
+      '-1',
+      '0',
+      '-0',
+      '0.001',
+      '25.125',
+      '1234567890123456',
+      '1e-7',
+      '9'.repeat(40),
+      '"25"',
+      'null',
+      'true',
+      '[]',
+      '{}',
+    ];
 
     const hostileBody: fc.Arbitrary<string> = fc.oneof(
       // Any JSON document: never an object carrying all five fields validly (filtered below).
       fc.jsonValue({ maxDepth: 6 }).map((value) => JSON.stringify(value) ?? 'null'),
       // A valid transaction with one identifier replaced by anything that is not a valid identifier.
       fc
-        .tuple(idField, fc.jsonValue({ maxDepth: 3 }).filter((v) => !isValidId(v)))
+        .tuple(
+          idField,
+          fc.jsonValue({ maxDepth: 3 }).filter((v) => !isValidId(v)),
+        )
         .map(([field, value]) => withField(field, value)),
       // ...or by a string close to valid: valid characters plus one hostile character.
       fc
-        .tuple(idField, fc.string({ maxLength: 20 }), fc.constantFrom('/', '"', "'", '\u0000', '\n', '\r', ' ', '\\', '%', '#', '?', 'é', '💸', '\u202e'))
+        .tuple(
+          idField,
+          fc.string({ maxLength: 20 }),
+          fc.constantFrom('/', '"', "'", '\u0000', '\n', '\r', ' ', '\\', '%', '#', '?', 'é', '💸', '\u202e'),
+        )
         .map(([field, text, bad]) => withField(field, `a${text}${bad}`)),
       // An invalid amount literal, spliced in raw.
       fc.constantFrom(...invalidAmountLiterals).map(withAmount),
       // A currency that is not one.
-      fc.jsonValue({ maxDepth: 2 }).filter((v) => typeof v !== 'string' || !/^[A-Z]{3}$/.test(v)).map((v) => withField('currency', v)),
+      fc
+        .jsonValue({ maxDepth: 2 })
+        .filter((v) => typeof v !== 'string' || !/^[A-Z]{3}$/.test(v))
+        .map((v) => withField('currency', v)),
       // A valid transaction cut short.
       fc.integer({ min: 0, max: JSON.stringify(VALID).length - 1 }).map((cut) => JSON.stringify(VALID).slice(0, cut)),
       // Random text.

@@ -1,10 +1,19 @@
-import { AddressInfo, Socket, connect } from 'node:net';
+import { type AddressInfo, type Socket, connect } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { loadConfig } from '@app/config';
 import { HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '@app/http';
 import { createApp } from '../../apps/server/src/bootstrap/create-app';
-import { EXPECTS_FAILURE_ENV, FAST_ENV, TestApp, countTransactionRows, isolatedEnv, postWebhook, startTestApp, uniqueId } from '../support/test-app';
+import {
+  EXPECTS_FAILURE_ENV,
+  FAST_ENV,
+  type TestApp,
+  countTransactionRows,
+  isolatedEnv,
+  postWebhook,
+  startTestApp,
+  uniqueId,
+} from '../support/test-app';
 import { webhookBody } from '../support/webhooks';
 
 /** How late past its deadline a slow client may be cut off: the server checks every second, and this machine is loaded. */
@@ -121,7 +130,10 @@ describe('HTTP hygiene', () => {
     // main.ts binds the port before init; this is that window, held open.
     const starting = await createApp(loadConfig({ ...FAST_ENV, ...EXPECTS_FAILURE_ENV, APP_ROLE: 'api', ...(await isolatedEnv()) }));
     try {
-      const early = await request(starting.getHttpServer()).post('/v1/webhooks/transactions').set('Content-Type', 'application/json').send(JSON.stringify(webhookBody()));
+      const early = await request(starting.getHttpServer())
+        .post('/v1/webhooks/transactions')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(webhookBody()));
       expect(early.status).toBe(503);
       expect(early.headers['retry-after']).toBe('1');
       expect(early.headers['content-type']).toMatch(/^application\/problem\+json/);

@@ -1,5 +1,5 @@
-import { NewTransaction, TransactionsService } from '@app/transactions';
-import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
+import { type NewTransaction, TransactionsService } from '@app/transactions';
+import { type TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 
 /** Concurrent deliveries share one INSERT (TransactionIntakeBatcher); these pin what each caller still gets. */
 describe('intake batching', () => {
@@ -53,8 +53,14 @@ describe('intake batching', () => {
   it('fails a row PostgreSQL rejects on its own, never its neighbours in the batch', async () => {
     const good = Array.from({ length: 10 }, (_, i) => uniqueId(`neighbour_${i}`));
     const tooLong = 'x'.repeat(200); // the column is varchar(128); the HTTP parser never lets this through
-    const results = await Promise.allSettled([...good.slice(0, 5), tooLong, ...good.slice(5)].map((id) => transactions.receive(delivery(id))));
-    expect(results.map((r) => r.status)).toEqual([...good.slice(0, 5).map(() => 'fulfilled'), 'rejected', ...good.slice(5).map(() => 'fulfilled')]);
+    const results = await Promise.allSettled(
+      [...good.slice(0, 5), tooLong, ...good.slice(5)].map((id) => transactions.receive(delivery(id))),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      ...good.slice(0, 5).map(() => 'fulfilled'),
+      'rejected',
+      ...good.slice(5).map(() => 'fulfilled'),
+    ]);
     for (const id of good) await expect(transactions.findByTransactionId(id)).resolves.toMatchObject({ transactionId: id });
   });
 });

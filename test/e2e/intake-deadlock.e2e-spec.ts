@@ -1,7 +1,7 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { NewTransaction, TransactionsService } from '@app/transactions';
-import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
+import { type NewTransaction, TransactionsService } from '@app/transactions';
+import { type TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 
 /** The contract's bound on a 202 ("well under 500 ms"), per acknowledgement. */
 const ACK_BOUND_MS = 500;
@@ -72,7 +72,9 @@ describe('intake batches across replicas', () => {
     const ms = acks.map((ack) => ack.ms).sort((a, b) => a - b);
     const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))].toFixed(0);
     const deadlocked = (await deadlocks()) - deadlocksBefore;
-    process.stdout.write(`[intake-deadlock] ${acks.length} acks: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, slowest ${at(1)} ms; ${deadlocked} deadlocks\n`);
+    process.stdout.write(
+      `[intake-deadlock] ${acks.length} acks: p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, slowest ${at(1)} ms; ${deadlocked} deadlocks\n`,
+    );
     expect(acks.filter((ack) => ack.outcome !== 'created' && ack.outcome !== 'replayed').map((ack) => ack.outcome)).toEqual([]);
     expect(acks.filter((ack) => ack.outcome === 'created')).toHaveLength(ids.length);
     expect(acks.filter((ack) => ack.ms >= ACK_BOUND_MS).map((ack) => Math.round(ack.ms))).toEqual([]);

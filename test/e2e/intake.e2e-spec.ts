@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
 import { SettlementQueue } from '@app/queue';
 import {
-  TestApp,
+  type TestApp,
   countTransactionRows,
   expectProblem,
   getTransaction,
@@ -13,7 +13,7 @@ import {
   uniqueId,
   waitFor,
 } from '../support/test-app';
-import { WebhookBody, webhookBody } from '../support/webhooks';
+import { type WebhookBody, webhookBody } from '../support/webhooks';
 
 const ISO_8601_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const TRANSACTION_KEYS = [
@@ -51,9 +51,14 @@ describe('webhook intake (APP_ROLE=all)', () => {
 
   /** Counts enqueue calls: a re-add under the same job id would be deduplicated by BullMQ and go unseen. */
   const spyOnEnqueue = () => jest.spyOn(t.app.get(SettlementQueue), 'enqueue');
-  const enqueuesOf = (spy: ReturnType<typeof spyOnEnqueue>, id: string) => spy.mock.calls.filter(([transactionId]) => transactionId === id).length;
+  const enqueuesOf = (spy: ReturnType<typeof spyOnEnqueue>, id: string) =>
+    spy.mock.calls.filter(([transactionId]) => transactionId === id).length;
 
-  const processed = (id: string) => waitFor(() => getTransaction(t, id), (res) => res.body.status === 'PROCESSED');
+  const processed = (id: string) =>
+    waitFor(
+      () => getTransaction(t, id),
+      (res) => res.body.status === 'PROCESSED',
+    );
 
   describe('a new transaction', () => {
     it('answers 202 with the transaction in PROCESSING, its Location and the documented body', async () => {
@@ -179,7 +184,10 @@ describe('webhook intake (APP_ROLE=all)', () => {
       await processed(body.transaction_id);
       expect(await jobsForTransaction(t.queue, body.transaction_id)).toHaveLength(1);
       expect(await postingsFor(t.app, body.transaction_id)).toHaveLength(2);
-      await t.http().get(`/v1/accounts/${body.source_account}/balance`).expect(200, { account_id: body.source_account, balances: { INR: '-123.45' } });
+      await t
+        .http()
+        .get(`/v1/accounts/${body.source_account}/balance`)
+        .expect(200, { account_id: body.source_account, balances: { INR: '-123.45' } });
       await t
         .http()
         .get(`/v1/accounts/${body.destination_account}/balance`)
@@ -213,7 +221,11 @@ describe('webhook intake (APP_ROLE=all)', () => {
       ['an id of 129 characters', (id) => webhookBody({ transaction_id: id.padEnd(129, 'x') }), 'transaction_id'],
       ['a missing source', (id) => ({ ...webhookBody({ transaction_id: id }), source_account: undefined }), 'source_account'],
       ['a source with a slash', (id) => webhookBody({ transaction_id: id, source_account: 'a/b' }), 'source_account'],
-      ['a destination equal to the source', (id) => webhookBody({ transaction_id: id, source_account: 'same', destination_account: 'same' }), 'destination_account'],
+      [
+        'a destination equal to the source',
+        (id) => webhookBody({ transaction_id: id, source_account: 'same', destination_account: 'same' }),
+        'destination_account',
+      ],
       ['a zero amount', (id) => raw(id, '0'), 'amount'],
       ['a negative amount', (id) => raw(id, '-5'), 'amount'],
       ['an amount as a string', (id) => raw(id, '"2500"'), 'amount'],
@@ -237,7 +249,13 @@ describe('webhook intake (APP_ROLE=all)', () => {
 
     it('lists every invalid field in one problem', async () => {
       const id = uniqueId('bad');
-      const res = await postWebhook(t, { transaction_id: id, source_account: '', destination_account: '-x', amount: 0, currency: 'rupees' });
+      const res = await postWebhook(t, {
+        transaction_id: id,
+        source_account: '',
+        destination_account: '-x',
+        amount: 0,
+        currency: 'rupees',
+      });
       const problem = expectProblem(res, 400);
       expect((problem.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual([
         'amount',

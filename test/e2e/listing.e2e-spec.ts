@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { TransactionListFilter, TransactionsService, encodeCursor, listTransactionsSql } from '@app/transactions';
-import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
+import { type TransactionListFilter, TransactionsService, encodeCursor, listTransactionsSql } from '@app/transactions';
+import { type TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 interface Page {
@@ -66,7 +66,8 @@ describe('listing GET /v1/transactions', () => {
     const account = uniqueId('acct');
     const known = await receiveMany(18, account);
     const arrivals: string[] = [];
-    const insertTwo = () => Promise.all([1, 2].map(() => receive(uniqueId('new'), account, uniqueId('cp')).then((id) => arrivals.push(id))));
+    const insertTwo = () =>
+      Promise.all([1, 2].map(() => receive(uniqueId('new'), account, uniqueId('cp')).then((id) => arrivals.push(id))));
 
     // Inserts run concurrently with the page reads, and again between them.
     const walked = await walk(`account=${account}`, 4, () => Promise.all([insertTwo(), page(`account=${account}&limit=4`)]));
@@ -87,12 +88,21 @@ describe('listing GET /v1/transactions', () => {
     const ids = Array.from({ length: 400 }, (_, i) => uniqueId(`hot_${i}`));
     await Promise.all(
       ids.map((id, i) =>
-        transactions.receive({ transactionId: id, sourceAccount: i % 2 ? account : uniqueId('cp'), destinationAccount: i % 2 ? uniqueId('cp') : account, amount: '1.00', currency: 'INR' }),
+        transactions.receive({
+          transactionId: id,
+          sourceAccount: i % 2 ? account : uniqueId('cp'),
+          destinationAccount: i % 2 ? uniqueId('cp') : account,
+          amount: '1.00',
+          currency: 'INR',
+        }),
       ),
     );
     const seen: { transaction_id: string; created_at: string }[] = [];
     for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const res: { body: { items: typeof seen; next_cursor: string | null } } = await api.http().get(`/v1/transactions?account=${account}&limit=7${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      const res: { body: { items: typeof seen; next_cursor: string | null } } = await api
+        .http()
+        .get(`/v1/transactions?account=${account}&limit=7${cursor ? `&cursor=${cursor}` : ''}`)
+        .expect(200);
       seen.push(...res.body.items);
       cursor = res.body.next_cursor;
     }
@@ -149,8 +159,16 @@ describe('listing GET /v1/transactions', () => {
     [`cursor=${Buffer.from('99999999999999999999').toString('base64url')}`, 'cursor'],
     [`account=${'a'.repeat(129)}`, 'account'],
   ])('answers 400 naming the parameter for %s', async (query, field) => {
-    const res = await api.http().get(`/v1/transactions?${query}`).expect(400).expect('Content-Type', /application\/problem\+json/);
-    expect(res.body).toMatchObject({ status: 400, type: 'https://paycheck.dev/problems/validation-error', errors: [expect.objectContaining({ field })] });
+    const res = await api
+      .http()
+      .get(`/v1/transactions?${query}`)
+      .expect(400)
+      .expect('Content-Type', /application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      status: 400,
+      type: 'https://paycheck.dev/problems/validation-error',
+      errors: [expect.objectContaining({ field })],
+    });
   });
 
   it.each([
@@ -161,7 +179,11 @@ describe('listing GET /v1/transactions', () => {
     ['status=FAILED&sort=asc', ['sort']],
     ['page=2&offset=40', ['page', 'offset']],
   ])('answers 400 naming unknown, repeated or array-shaped parameters: %s', async (query, fields) => {
-    const res = await api.http().get(`/v1/transactions?${query}`).expect(400).expect('Content-Type', /application\/problem\+json/);
+    const res = await api
+      .http()
+      .get(`/v1/transactions?${query}`)
+      .expect(400)
+      .expect('Content-Type', /application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 400, type: 'https://paycheck.dev/problems/validation-error' });
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(fields);
   });
@@ -230,9 +252,19 @@ describe('listing query plans', () => {
     // A third of all rows: walking the unfiltered order finds 21 of them soonest; either index will do.
     ['a common status', { status: 'PROCESSED' }, [], true],
     ['account', { account: 'src_7' }, ['transactions_source_created_id_idx', 'transactions_destination_created_id_idx'], true],
-    ['account, after a cursor', { account: 'dst_7', after: MIDDLE }, ['transactions_source_created_id_idx', 'transactions_destination_created_id_idx'], true],
+    [
+      'account, after a cursor',
+      { account: 'dst_7', after: MIDDLE },
+      ['transactions_source_created_id_idx', 'transactions_destination_created_id_idx'],
+      true,
+    ],
     // The planner may combine the account and status indexes and sort the few rows that match both.
-    ['account and status', { account: 'src_7', status: 'FAILED' }, ['transactions_source_created_id_idx', 'transactions_destination_created_id_idx'], false],
+    [
+      'account and status',
+      { account: 'src_7', status: 'FAILED' },
+      ['transactions_source_created_id_idx', 'transactions_destination_created_id_idx'],
+      false,
+    ],
   ])('uses an index, never a sequential scan: %s', async (_name, filter, expectedIndexes, ordered) => {
     const { sql, params } = listTransactionsSql({ ...filter, limit: 21 });
     const result = await client.query<{ 'QUERY PLAN': { Plan: Record<string, unknown> }[] }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);

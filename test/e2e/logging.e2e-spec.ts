@@ -1,5 +1,5 @@
 import { BOOT_TIMEOUT_MS, PaycheckProcess } from '../support/processes/paycheck-process';
-import { FAST_ENV, TestApp, isolatedEnv, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
+import { FAST_ENV, type TestApp, isolatedEnv, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 const KEY = 'log_test_key_7d3b9f1a5c2e8046';
@@ -22,7 +22,14 @@ function logLines(stdout: string): LogLine[] {
 }
 
 function webhook(id: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ transaction_id: id, source_account: 'user_acc_1', destination_account: 'merchant_acc_1', amount: 2500, currency: 'INR', ...extra });
+  return JSON.stringify({
+    transaction_id: id,
+    source_account: 'user_acc_1',
+    destination_account: 'merchant_acc_1',
+    amount: 2500,
+    currency: 'INR',
+    ...extra,
+  });
 }
 
 describe('request ids', () => {
@@ -37,7 +44,7 @@ describe('request ids', () => {
     await api.close();
   });
 
-  it('echoes the caller\'s X-Request-Id', async () => {
+  it("echoes the caller's X-Request-Id", async () => {
     await api.http().get('/').set('X-Request-Id', 'caller-req-42').expect(200).expect('X-Request-Id', 'caller-req-42');
   });
 
@@ -56,8 +63,21 @@ describe('request ids', () => {
 
   it('carries it on answers given before any controller runs and on errors', async () => {
     await api.http().get('/v1/transactions/anything').set('X-Request-Id', 'no-key-1').expect(401).expect('X-Request-Id', 'no-key-1');
-    await api.http().get(`/v1/transactions/${uniqueId('missing')}`).set('Authorization', `Bearer ${KEY}`).set('X-Request-Id', 'missing-1').expect(404).expect('X-Request-Id', 'missing-1');
-    await api.http().post('/v1/webhooks/transactions').set('content-type', 'text/plain').set('X-Request-Id', 'not-json-1').send('x').expect(415).expect('X-Request-Id', 'not-json-1');
+    await api
+      .http()
+      .get(`/v1/transactions/${uniqueId('missing')}`)
+      .set('Authorization', `Bearer ${KEY}`)
+      .set('X-Request-Id', 'missing-1')
+      .expect(404)
+      .expect('X-Request-Id', 'missing-1');
+    await api
+      .http()
+      .post('/v1/webhooks/transactions')
+      .set('content-type', 'text/plain')
+      .set('X-Request-Id', 'not-json-1')
+      .send('x')
+      .expect(415)
+      .expect('X-Request-Id', 'not-json-1');
   });
 });
 
@@ -70,7 +90,14 @@ describe('logs of a running server (JSON lines on stdout)', () => {
     // external call always fails, at LOG_LEVEL=warn.
     const started = await Promise.allSettled([
       createTestDatabase().then((url) =>
-        PaycheckProcess.launch({ ...FAST_ENV, APP_ROLE: 'all', DATABASE_URL: url, QUEUE_PREFIX: testQueuePrefix(), LOG_LEVEL: 'info', API_KEYS: KEY }),
+        PaycheckProcess.launch({
+          ...FAST_ENV,
+          APP_ROLE: 'all',
+          DATABASE_URL: url,
+          QUEUE_PREFIX: testQueuePrefix(),
+          LOG_LEVEL: 'info',
+          API_KEYS: KEY,
+        }),
       ),
       createTestDatabase().then((url) =>
         PaycheckProcess.launch({
@@ -86,7 +113,7 @@ describe('logs of a running server (JSON lines on stdout)', () => {
     ]);
     [ok, failing] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined)) as PaycheckProcess[];
     const failure = started.find((result) => result.status === 'rejected');
-    if (failure) throw (failure as PromiseRejectedResult).reason;
+    if (failure) throw failure.reason;
   }, 180_000);
 
   afterAll(async () => {
@@ -110,7 +137,12 @@ describe('logs of a running server (JSON lines on stdout)', () => {
     );
     const forSent = lines.filter((line) => line.request_id === 'log-req-1');
     expect(forSent).toHaveLength(1);
-    expect(forSent[0]).toMatchObject({ level: 'info', msg: 'POST /v1/webhooks/transactions 202', req: { id: 'log-req-1', method: 'POST' }, res: { statusCode: 202 } });
+    expect(forSent[0]).toMatchObject({
+      level: 'info',
+      msg: 'POST /v1/webhooks/transactions 202',
+      req: { id: 'log-req-1', method: 'POST' },
+      res: { statusCode: 202 },
+    });
     expect(forSent[0].response_time_ms).toEqual(expect.any(Number));
     expect(lines.filter((line) => line.request_id === generatedId)).toHaveLength(1);
   });
@@ -124,7 +156,13 @@ describe('logs of a running server (JSON lines on stdout)', () => {
     );
     expect(lines).toEqual([
       expect.objectContaining({ level: 'info', msg: `Processing transaction ${id}`, transaction_id: id, attempt: 1, outcome: 'started' }),
-      expect.objectContaining({ level: 'info', msg: `Transaction ${id} marked as PROCESSED`, transaction_id: id, attempt: 1, outcome: 'processed' }),
+      expect.objectContaining({
+        level: 'info',
+        msg: `Transaction ${id} marked as PROCESSED`,
+        transaction_id: id,
+        attempt: 1,
+        outcome: 'processed',
+      }),
     ]);
   });
 
@@ -136,8 +174,20 @@ describe('logs of a running server (JSON lines on stdout)', () => {
       (steps) => steps.some((line) => line.outcome === 'failed'),
     );
     expect(lines).toEqual([
-      expect.objectContaining({ level: 'warn', transaction_id: id, attempt: 1, outcome: 'retried', error: expect.stringContaining('simulated') }),
-      expect.objectContaining({ level: 'warn', msg: `Transaction ${id} marked as FAILED`, transaction_id: id, attempt: 2, outcome: 'failed' }),
+      expect.objectContaining({
+        level: 'warn',
+        transaction_id: id,
+        attempt: 1,
+        outcome: 'retried',
+        error: expect.stringContaining('simulated'),
+      }),
+      expect.objectContaining({
+        level: 'warn',
+        msg: `Transaction ${id} marked as FAILED`,
+        transaction_id: id,
+        attempt: 2,
+        outcome: 'failed',
+      }),
     ]);
     // LOG_LEVEL=warn: no info line at all, not even the 202's request line.
     expect(logLines(failing.process.stdout()).filter((line) => line.level === 'info' || line.level === 'debug')).toEqual([]);
@@ -156,9 +206,12 @@ describe('logs of a running server (JSON lines on stdout)', () => {
     expect(res.status).toBe(202);
     await fetch(`${ok.url}/v1/transactions/${uniqueId('missing')}`, { headers: { Authorization: `Bearer ${KEY}` } });
 
-    const line = (await waitFor(async () => logLines(ok.process.stdout()), (all) => all.some((l) => l.request_id === 'log-redact-1'))).find(
-      (l) => l.request_id === 'log-redact-1',
-    )!;
+    const line = (
+      await waitFor(
+        async () => logLines(ok.process.stdout()),
+        (all) => all.some((l) => l.request_id === 'log-redact-1'),
+      )
+    ).find((l) => l.request_id === 'log-redact-1')!;
     expect(line.req).toMatchObject({ headers: { authorization: '[Redacted]', cookie: '[Redacted]', 'webhook-signature': '[Redacted]' } });
     const stdout = ok.process.stdout();
     for (const secret of [KEY, signature, cookie, marker]) expect(stdout).not.toContain(secret);
@@ -170,7 +223,10 @@ describe('logs of a running server (JSON lines on stdout)', () => {
     const res = await fetch(`${ok.url}/v1/transactions?${query}`, { headers: { 'X-Request-Id': 'log-query-1' } });
     expect(res.status).toBe(401); // a key in the URL is refused, and must not end up in the logs either
 
-    const lines = await waitFor(async () => logLines(ok.process.stdout()), (all) => all.some((l) => l.request_id === 'log-query-1'));
+    const lines = await waitFor(
+      async () => logLines(ok.process.stdout()),
+      (all) => all.some((l) => l.request_id === 'log-query-1'),
+    );
     const line = lines.find((l) => l.request_id === 'log-query-1')!;
     const redacted = '/v1/transactions?status=FAILED&x_api_key=[REDACTED]&Access_Token=[REDACTED]&signature=[REDACTED]&limit=5';
     expect(line).toMatchObject({ msg: `GET ${redacted} 401`, req: { url: redacted } });
@@ -181,9 +237,14 @@ describe('logs of a running server (JSON lines on stdout)', () => {
     const probeIds = ['probe-live-1', 'probe-metrics-1'];
     await fetch(`${ok.url}/health/live`, { headers: { 'X-Request-Id': probeIds[0] } });
     await fetch(`${ok.url}/metrics`, { headers: { 'X-Request-Id': probeIds[1] } });
-    await fetch(`${ok.url}/v1/transactions/${uniqueId('missing')}`, { headers: { Authorization: `Bearer ${KEY}`, 'X-Request-Id': 'log-404-1' } });
+    await fetch(`${ok.url}/v1/transactions/${uniqueId('missing')}`, {
+      headers: { Authorization: `Bearer ${KEY}`, 'X-Request-Id': 'log-404-1' },
+    });
 
-    const lines = await waitFor(async () => logLines(ok.process.stdout()), (all) => all.some((l) => l.request_id === 'log-404-1'));
+    const lines = await waitFor(
+      async () => logLines(ok.process.stdout()),
+      (all) => all.some((l) => l.request_id === 'log-404-1'),
+    );
     expect(lines.find((l) => l.request_id === 'log-404-1')).toMatchObject({ level: 'warn', res: { statusCode: 404 } });
     expect(lines.filter((l) => probeIds.includes(l.request_id ?? ''))).toEqual([]);
   });
@@ -201,12 +262,21 @@ describe('logs of a running server (JSON lines on stdout)', () => {
 describe('logs of a boot that fails', () => {
   it('are JSON lines too, naming the error', async () => {
     const server = await PaycheckProcess.launch(
-      { ...FAST_ENV, APP_ROLE: 'api', DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:1/unreachable', QUEUE_PREFIX: testQueuePrefix(), LOG_LEVEL: 'info' },
+      {
+        ...FAST_ENV,
+        APP_ROLE: 'api',
+        DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:1/unreachable',
+        QUEUE_PREFIX: testQueuePrefix(),
+        LOG_LEVEL: 'info',
+      },
       { waitUntilLive: false },
     );
     const { code } = await server.process.exitWithin(BOOT_TIMEOUT_MS);
     expect(code).toBe(1);
     const lines = logLines(server.process.stdout());
-    expect(lines.find((line) => line.level === 'fatal')).toMatchObject({ variable: 'DATABASE_URL', msg: expect.stringContaining('ECONNREFUSED') });
+    expect(lines.find((line) => line.level === 'fatal')).toMatchObject({
+      variable: 'DATABASE_URL',
+      msg: expect.stringContaining('ECONNREFUSED'),
+    });
   }, 120_000);
 });

@@ -8,7 +8,13 @@ import { TestApp, isolatedEnv, startTestApp, uniqueId, waitFor } from '../suppor
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 function body(id: string, amount = 2500): string {
-  return JSON.stringify({ transaction_id: id, source_account: 'user_acc_1', destination_account: 'merchant_acc_1', amount, currency: 'INR' });
+  return JSON.stringify({
+    transaction_id: id,
+    source_account: 'user_acc_1',
+    destination_account: 'merchant_acc_1',
+    amount,
+    currency: 'INR',
+  });
 }
 
 function signed(payload: string, secret = SECRET): Record<string, string> {
@@ -70,8 +76,12 @@ describe('metrics on the API role', () => {
     const before = await scrape(api);
     const id = uniqueId('txn');
     await post(body(id), signed(body(id))).expect(202);
-    await post(body(id), signed(body(id))).expect(202).expect('Idempotent-Replayed', 'true');
-    await post(body(id), signed(body(id))).expect(202).expect('Idempotent-Replayed', 'true');
+    await post(body(id), signed(body(id)))
+      .expect(202)
+      .expect('Idempotent-Replayed', 'true');
+    await post(body(id), signed(body(id)))
+      .expect(202)
+      .expect('Idempotent-Replayed', 'true');
     await post(body(id, 99), signed(body(id, 99))).expect(409);
     const invalid = body(uniqueId('txn'), -1);
     await post(invalid, signed(invalid)).expect(400);
@@ -99,29 +109,46 @@ describe('metrics on the API role', () => {
 
   it('counts HTTP responses by route template, not by raw path', async () => {
     const before = await scrape(api);
-    await api.http().get(`/v1/transactions/${uniqueId('missing')}`).expect(404);
-    await api.http().get(`/v1/transactions/${uniqueId('missing')}`).expect(404);
+    await api
+      .http()
+      .get(`/v1/transactions/${uniqueId('missing')}`)
+      .expect(404);
+    await api
+      .http()
+      .get(`/v1/transactions/${uniqueId('missing')}`)
+      .expect(404);
     const after = await scrape(api);
     const labels = { method: 'GET', route: '/v1/transactions/:transaction_id', status: '404' };
-    expect(value(after, 'paycheck_http_requests_total', labels) - (sampleValue(before, 'paycheck_http_requests_total', labels) ?? 0)).toBe(2);
+    expect(value(after, 'paycheck_http_requests_total', labels) - (sampleValue(before, 'paycheck_http_requests_total', labels) ?? 0)).toBe(
+      2,
+    );
   });
 
   it('reports the queue depth by state and the age of the job next in line', async () => {
     // The API does not consume: whatever is enqueued stays waiting.
     await api.queue.obliterate({ force: true });
-    let text = await waitFor(() => scrape(api), (t) => value(t, 'paycheck_queue_jobs', { state: 'waiting' }) === 0);
+    let text = await waitFor(
+      () => scrape(api),
+      (t) => value(t, 'paycheck_queue_jobs', { state: 'waiting' }) === 0,
+    );
     expect(value(text, 'paycheck_queue_oldest_waiting_seconds')).toBe(0);
 
     const firstPostedAt = Date.now();
     for (const id of [uniqueId('txn'), uniqueId('txn')]) await post(body(id), signed(body(id))).expect(202);
     await api.queue.add('settle', { transactionId: uniqueId('later'), generation: 0 }, { delay: 3_600_000, jobId: uniqueId('delayed') });
 
-    text = await waitFor(() => scrape(api), (t) => value(t, 'paycheck_queue_jobs', { state: 'waiting' }) === 2);
+    text = await waitFor(
+      () => scrape(api),
+      (t) => value(t, 'paycheck_queue_jobs', { state: 'waiting' }) === 2,
+    );
     expect(value(text, 'paycheck_queue_jobs', { state: 'delayed' })).toBe(1);
     expect(value(text, 'paycheck_queue_jobs', { state: 'active' })).toBe(0);
     expect(value(text, 'paycheck_queue_jobs', { state: 'failed' })).toBe(0);
     // The age grows while the job waits and never exceeds the time since it was posted.
-    text = await waitFor(() => scrape(api), (t) => value(t, 'paycheck_queue_oldest_waiting_seconds') >= 1);
+    text = await waitFor(
+      () => scrape(api),
+      (t) => value(t, 'paycheck_queue_oldest_waiting_seconds') >= 1,
+    );
     expect(value(text, 'paycheck_queue_oldest_waiting_seconds')).toBeLessThanOrEqual((Date.now() - firstPostedAt) / 1000 + 0.5);
   });
 });
@@ -179,7 +206,10 @@ describe('metrics on the worker role', () => {
     const id = uniqueId('ok');
     await api.http().post('/v1/webhooks/transactions').set('content-type', 'application/json').send(body(id)).expect(202);
     await statusOf(id, 'PROCESSED');
-    const after = await waitFor(() => scrape(worker), (t) => processed(t, 'processed') - processed(before, 'processed') >= 1);
+    const after = await waitFor(
+      () => scrape(worker),
+      (t) => processed(t, 'processed') - processed(before, 'processed') >= 1,
+    );
 
     expect(processed(after, 'processed') - processed(before, 'processed')).toBe(1);
     expect(processed(after, 'failed') - processed(before, 'failed')).toBe(0);
@@ -193,7 +223,10 @@ describe('metrics on the worker role', () => {
     const id = uniqueId('fail');
     await api.http().post('/v1/webhooks/transactions').set('content-type', 'application/json').send(body(id)).expect(202);
     await statusOf(id, 'FAILED');
-    const after = await waitFor(() => scrape(worker), (t) => processed(t, 'failed') - processed(before, 'failed') >= 1);
+    const after = await waitFor(
+      () => scrape(worker),
+      (t) => processed(t, 'failed') - processed(before, 'failed') >= 1,
+    );
 
     expect(processed(after, 'retried') - processed(before, 'retried')).toBe(1);
     expect(processed(after, 'failed') - processed(before, 'failed')).toBe(1);

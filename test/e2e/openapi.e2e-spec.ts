@@ -1,4 +1,4 @@
-import { TestApp, isolatedEnv, startTestApp } from '../support/test-app';
+import { type TestApp, isolatedEnv, startTestApp } from '../support/test-app';
 
 interface Operation {
   parameters?: { name: string; in: string; required?: boolean }[];
@@ -10,7 +10,10 @@ interface Operation {
 interface OpenApiDocument {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>; securitySchemes: Record<string, { scheme?: string }> };
+  components: {
+    schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }>;
+    securitySchemes: Record<string, { scheme?: string }>;
+  };
 }
 
 /** Every status docs/api.md names per route ("Routes"), plus 401/429/503 where they apply. */
@@ -31,21 +34,27 @@ const ROUTE_STATUSES: Record<string, number[]> = {
 /** Routes served by Nest controllers, read from the Express router: "METHOD /path/{param}". */
 function servedRoutes(app: TestApp): string[] {
   // Express 5 keeps each route's methods on the (untyped) route object of its router layer.
-  const express = app.app.getHttpAdapter().getInstance() as unknown as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } };
-  return express.router.stack
-    .filter((layer) => layer.route !== undefined)
-    .flatMap((layer) =>
-      Object.keys(layer.route!.methods)
-        .filter((method) => method !== '_all')
-        .map((method) => `${method.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`),
-    )
-    // Swagger's own pages are served beside the document, not described by it; wildcard
-    // entries are middleware mounts (the request-scoped logger), not endpoints.
-    .filter((route) => !/ \/docs/.test(route) && !route.includes('{*'));
+  const express = app.app.getHttpAdapter().getInstance() as unknown as {
+    router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+  };
+  return (
+    express.router.stack
+      .filter((layer) => layer.route !== undefined)
+      .flatMap((layer) =>
+        Object.keys(layer.route!.methods)
+          .filter((method) => method !== '_all')
+          .map((method) => `${method.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`),
+      )
+      // Swagger's own pages are served beside the document, not described by it; wildcard
+      // entries are middleware mounts (the request-scoped logger), not endpoints.
+      .filter((route) => !/ \/docs/.test(route) && !route.includes('{*'))
+  );
 }
 
 function documentedRoutes(doc: OpenApiDocument): string[] {
-  return Object.entries(doc.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+  return Object.entries(doc.paths).flatMap(([path, operations]) =>
+    Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+  );
 }
 
 describe('OpenAPI document', () => {
@@ -86,29 +95,57 @@ describe('OpenAPI document', () => {
     for (const [status, response] of Object.entries(operation('POST /v1/webhooks/transactions').responses)) {
       if (Number(status) >= 400) expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);
     }
-    expect(Object.keys(doc.components.schemas.ProblemDocumentView.properties ?? {})).toEqual(['type', 'title', 'status', 'detail', 'errors']);
+    expect(Object.keys(doc.components.schemas.ProblemDocumentView.properties ?? {})).toEqual([
+      'type',
+      'title',
+      'status',
+      'detail',
+      'errors',
+    ]);
     expect(operation('POST /v1/webhooks/transactions').responses['503'].headers).toHaveProperty('Retry-After');
   });
 
   it('describes the webhook body, its signature headers, and the replay headers of the answer', () => {
     const webhook = operation('POST /v1/webhooks/transactions');
     expect(webhook.requestBody?.content['application/json'].schema.$ref).toBe('#/components/schemas/TransactionWebhookDto');
-    expect(doc.components.schemas.TransactionWebhookDto.required?.sort()).toEqual(['amount', 'currency', 'destination_account', 'source_account', 'transaction_id']);
+    expect(doc.components.schemas.TransactionWebhookDto.required?.sort()).toEqual([
+      'amount',
+      'currency',
+      'destination_account',
+      'source_account',
+      'transaction_id',
+    ]);
     expect(webhook.parameters?.filter((p) => p.in === 'header').map((p) => p.name)).toEqual(
       expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature']),
     );
     expect(Object.keys(webhook.responses['202'].headers ?? {})).toEqual(expect.arrayContaining(['Location', 'Idempotent-Replayed']));
     expect(Object.keys(doc.components.schemas.TransactionView.properties ?? {})).toEqual([
-      'transaction_id', 'source_account', 'destination_account', 'amount', 'currency', 'status',
-      'attempts', 'last_error', 'created_at', 'updated_at', 'processed_at',
+      'transaction_id',
+      'source_account',
+      'destination_account',
+      'amount',
+      'currency',
+      'status',
+      'attempts',
+      'last_error',
+      'created_at',
+      'updated_at',
+      'processed_at',
     ]);
   });
 
   it('describes the listing query and page, and the bulk retry body and answer', () => {
     const list = operation('GET /v1/transactions');
-    expect(list.parameters?.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['account', 'cursor', 'limit', 'status']);
+    expect(
+      list.parameters
+        ?.filter((p) => p.in === 'query')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['account', 'cursor', 'limit', 'status']);
     expect(Object.keys(doc.components.schemas.TransactionPageView.properties ?? {})).toEqual(['items', 'next_cursor']);
-    expect(operation('POST /v1/transactions/retry').requestBody?.content['application/json'].schema.$ref).toBe('#/components/schemas/BulkRetryDto');
+    expect(operation('POST /v1/transactions/retry').requestBody?.content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/BulkRetryDto',
+    );
     expect(Object.keys(doc.components.schemas.BulkRetryResultView.properties ?? {})).toEqual(['requeued']);
   });
 

@@ -1,7 +1,7 @@
 import { paystackKit, postProviderEvent } from '../support/provider-deliveries';
 import { sampleValue } from '../support/prometheus-text';
 import { describeProviderWebhooks, startProviderApp } from '../support/provider-webhooks.suite';
-import { TestApp } from '../support/test-app';
+import { type TestApp } from '../support/test-app';
 
 describe('POST /v1/webhooks/paystack', () => {
   let t: TestApp;
@@ -19,7 +19,10 @@ describe('POST /v1/webhooks/paystack', () => {
 
   it('answers a recorded payment 200, the only status Paystack counts as delivered, and counts it accepted', async () => {
     const metric = async () =>
-      sampleValue((await t.http().get('/metrics').expect(200)).text, 'paycheck_webhooks_received_total', { provider: 'paystack', outcome: 'accepted' }) ?? NaN;
+      sampleValue((await t.http().get('/metrics').expect(200)).text, 'paycheck_webhooks_received_total', {
+        provider: 'paystack',
+        outcome: 'accepted',
+      }) ?? NaN;
     const before = await metric();
     const res = await postProviderEvent(t, paystackKit, JSON.stringify(paystackKit.payment(paystackKit.newPayment()))).expect(200);
     expect(res.body.status).toBe('PROCESSING');

@@ -1,7 +1,17 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SETTLE_JOB } from '@app/queue';
-import { TestApp, getTransaction, isolatedEnv, jobsForTransaction, postWebhook, postingsFor, startTestApp, uniqueId, waitFor } from '../support/test-app';
+import {
+  type TestApp,
+  getTransaction,
+  isolatedEnv,
+  jobsForTransaction,
+  postWebhook,
+  postingsFor,
+  startTestApp,
+  uniqueId,
+  waitFor,
+} from '../support/test-app';
 import { webhookBody } from '../support/webhooks';
 
 /** Long enough that jobs taken together are visibly held together, even on a busy machine. */
@@ -19,20 +29,31 @@ describe('processing (APP_ROLE=all, default concurrency)', () => {
     await t?.close();
   });
 
-  const processed = (id: string) => waitFor(() => getTransaction(t, id), (res) => res.body.status === 'PROCESSED');
+  const processed = (id: string) =>
+    waitFor(
+      () => getTransaction(t, id),
+      (res) => res.body.status === 'PROCESSED',
+    );
   const query = <T>(sql: string, params: unknown[] = []): Promise<T[]> => t.app.get<DataSource>(getDataSourceToken()).query(sql, params);
 
   it('posts once when the queue delivers the same transaction several times at once', async () => {
     const body = webhookBody({ amount: 42.5 });
     await postWebhook(t, body).expect(202);
     // Redeliveries as a queue may produce them (stalled jobs, old builds): same data, other job ids.
-    await Promise.all([1, 2, 3, 4, 5].map((n) => t.queue.add(SETTLE_JOB, { transactionId: body.transaction_id }, { jobId: `redelivery-${n}-${body.transaction_id}` })));
+    await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        t.queue.add(SETTLE_JOB, { transactionId: body.transaction_id }, { jobId: `redelivery-${n}-${body.transaction_id}` }),
+      ),
+    );
 
     const done = (await processed(body.transaction_id)).body;
     expect(done).toMatchObject({ status: 'PROCESSED', attempts: 1 });
     const jobs = await jobsForTransaction(t.queue, body.transaction_id);
     expect(jobs).toHaveLength(6);
-    await waitFor(() => Promise.all(jobs.map((job) => job.getState())), (states) => states.every((state) => state === 'completed'));
+    await waitFor(
+      () => Promise.all(jobs.map((job) => job.getState())),
+      (states) => states.every((state) => state === 'completed'),
+    );
     expect(await postingsFor(t.app, body.transaction_id)).toEqual([
       { account_id: body.destination_account, side: 'credit', amount: '42.50', currency: 'INR' },
       { account_id: body.source_account, side: 'debit', amount: '-42.50', currency: 'INR' },
@@ -46,7 +67,10 @@ describe('processing (APP_ROLE=all, default concurrency)', () => {
     const done = (await processed(body.transaction_id)).body;
 
     const late = await t.queue.add(SETTLE_JOB, { transactionId: body.transaction_id }, { jobId: `late-${body.transaction_id}` });
-    await waitFor(() => late.getState(), (state) => state === 'completed');
+    await waitFor(
+      () => late.getState(),
+      (state) => state === 'completed',
+    );
     expect((await getTransaction(t, body.transaction_id).expect(200)).body).toEqual(done);
     expect(await postingsFor(t.app, body.transaction_id)).toHaveLength(2);
   });
@@ -55,7 +79,10 @@ describe('processing (APP_ROLE=all, default concurrency)', () => {
     const ghost = await t.queue.add(SETTLE_JOB, { transactionId: uniqueId('ghost') }, { jobId: uniqueId('ghost-job') });
     const body = webhookBody();
     await postWebhook(t, body).expect(202);
-    await waitFor(() => ghost.getState(), (state) => state === 'completed');
+    await waitFor(
+      () => ghost.getState(),
+      (state) => state === 'completed',
+    );
     await processed(body.transaction_id);
   });
 
@@ -73,7 +100,9 @@ describe('processing (APP_ROLE=all, default concurrency)', () => {
            OR (c.id IS NOT NULL AND (c.account_id <> t.destination_account OR c.amount <> t.amount OR c.currency <> t.currency))`,
     );
     expect(wrong).toEqual([]);
-    const [{ processed: count }] = await query<{ processed: number }>(`SELECT count(*)::int AS processed FROM transactions WHERE status = 'PROCESSED'`);
+    const [{ processed: count }] = await query<{ processed: number }>(
+      `SELECT count(*)::int AS processed FROM transactions WHERE status = 'PROCESSED'`,
+    );
     expect(count).toBeGreaterThanOrEqual(3);
   });
 });
@@ -101,13 +130,20 @@ describe('processing holds many calls at once', () => {
     expect(accepted.map((res) => res.status)).toEqual(Array(150).fill(202));
 
     // The call is a timer, not a thread: one process keeps all of them waiting side by side.
-    const peak = await waitFor(() => t.queue.getActiveCount(), (active) => active >= 100, SLOW_CALL_MS * 4);
+    const peak = await waitFor(
+      () => t.queue.getActiveCount(),
+      (active) => active >= 100,
+      SLOW_CALL_MS * 4,
+    );
     expect(peak).toBeGreaterThanOrEqual(100);
 
-    for (const body of bodies) await waitFor(() => getTransaction(t, body.transaction_id), (res) => res.body.status === 'PROCESSED', 60000);
-    const [{ legs }] = await t.app
-      .get<DataSource>(getDataSourceToken())
-      .query(`SELECT count(*)::int AS legs FROM ledger_postings`);
+    for (const body of bodies)
+      await waitFor(
+        () => getTransaction(t, body.transaction_id),
+        (res) => res.body.status === 'PROCESSED',
+        60000,
+      );
+    const [{ legs }] = await t.app.get<DataSource>(getDataSourceToken()).query(`SELECT count(*)::int AS legs FROM ledger_postings`);
     expect(legs).toBe(300);
   }, 120000);
 });

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { RedisRateLimiter } from '@app/security';
-import { TestApp, isolatedEnv, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
+import { type TestApp, isolatedEnv, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 const LIMIT = 3;
@@ -11,7 +11,13 @@ const OTHER_KEY = 'key_rate_fedcba9876543210';
 const CLOSED_REDIS_URL = 'redis://127.0.0.1:1';
 
 function transaction(): string {
-  return JSON.stringify({ transaction_id: uniqueId('txn_rl'), source_account: 'user_acc_1', destination_account: 'merchant_acc_1', amount: 10, currency: 'INR' });
+  return JSON.stringify({
+    transaction_id: uniqueId('txn_rl'),
+    source_account: 'user_acc_1',
+    destination_account: 'merchant_acc_1',
+    amount: 10,
+    currency: 'INR',
+  });
 }
 
 describe('rate limiting', () => {
@@ -22,7 +28,13 @@ describe('rate limiting', () => {
     let redis: Redis;
 
     beforeAll(async () => {
-      const env = { APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: String(LIMIT), API_KEYS: `${KEY},${OTHER_KEY}` };
+      const env = {
+        APP_ROLE: 'api',
+        DATABASE_URL: await createTestDatabase(),
+        QUEUE_PREFIX: prefix,
+        RATE_LIMIT_PER_MINUTE: String(LIMIT),
+        API_KEYS: `${KEY},${OTHER_KEY}`,
+      };
       replicaA = await startTestApp(env);
       replicaB = await startTestApp(env);
       redis = new Redis('redis://127.0.0.1:6379');
@@ -41,7 +53,8 @@ describe('rate limiting', () => {
       const [{ count }]: { count: string }[] = await replicaA.app.get(DataSource).query('SELECT count(*) AS count FROM transactions');
       return Number(count);
     };
-    const webhook = (app: TestApp) => app.http().post('/v1/webhooks/transactions').set('Content-Type', 'application/json').send(transaction());
+    const webhook = (app: TestApp) =>
+      app.http().post('/v1/webhooks/transactions').set('Content-Type', 'application/json').send(transaction());
     const balance = (app: TestApp, key: string) => app.http().get('/v1/accounts/user_acc_1/balance').set('Authorization', `Bearer ${key}`);
 
     it('counts one budget across replicas and answers 429 with Retry-After once it is spent, storing nothing', async () => {
@@ -73,7 +86,9 @@ describe('rate limiting', () => {
 
     it('lets exactly the budget through when requests race', async () => {
       const statuses = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? replicaA : replicaB).http().get('/v1/transactions/txn_race').set('Authorization', `Bearer ${OTHER_KEY}`)),
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 === 0 ? replicaA : replicaB).http().get('/v1/transactions/txn_race').set('Authorization', `Bearer ${OTHER_KEY}`),
+        ),
       ).then((responses) => responses.map((res) => res.status));
       // OTHER_KEY spent one read above, so LIMIT - 1 are left for the race.
       expect(statuses.filter((status) => status === 404)).toHaveLength(LIMIT - 1);
@@ -115,7 +130,13 @@ describe('rate limiting', () => {
     });
 
     it('still accepts webhooks (202 once committed): the limit fails open', async () => {
-      const app = await startTestApp({ APP_ROLE: 'api', DATABASE_URL: await createTestDatabase(), REDIS_URL: CLOSED_REDIS_URL, QUEUE_PREFIX: testQueuePrefix(), RATE_LIMIT_PER_MINUTE: '1' });
+      const app = await startTestApp({
+        APP_ROLE: 'api',
+        DATABASE_URL: await createTestDatabase(),
+        REDIS_URL: CLOSED_REDIS_URL,
+        QUEUE_PREFIX: testQueuePrefix(),
+        RATE_LIMIT_PER_MINUTE: '1',
+      });
       try {
         for (let i = 0; i < 3; i++) {
           await app.http().post('/v1/webhooks/transactions').set('Content-Type', 'application/json').send(transaction()).expect(202);
@@ -130,7 +151,14 @@ describe('rate limiting', () => {
     it('never answers 429', async () => {
       const app = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()) });
       try {
-        const statuses = await Promise.all(Array.from({ length: 30 }, () => app.http().get('/v1/transactions/txn_none').then((res) => res.status)));
+        const statuses = await Promise.all(
+          Array.from({ length: 30 }, () =>
+            app
+              .http()
+              .get('/v1/transactions/txn_none')
+              .then((res) => res.status),
+          ),
+        );
         expect(new Set(statuses)).toEqual(new Set([404]));
       } finally {
         await app.close();

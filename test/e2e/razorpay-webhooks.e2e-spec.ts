@@ -1,6 +1,6 @@
 import { postProviderEvent, razorpayKit } from '../support/provider-deliveries';
 import { describeProviderWebhooks, startProviderApp } from '../support/provider-webhooks.suite';
-import { TestApp, countTransactionRows, expectProblem, uniqueId } from '../support/test-app';
+import { type TestApp, countTransactionRows, expectProblem, uniqueId } from '../support/test-app';
 
 describe('POST /v1/webhooks/razorpay', () => {
   let t: TestApp;
@@ -20,7 +20,7 @@ describe('POST /v1/webhooks/razorpay', () => {
 
   it('ignores the auto-refund of a payment it never captured, instead of waiting for that payment forever', async () => {
     const refund = razorpayKit.refund({ id: uniqueId('rfnd'), paymentId: uniqueId('pay'), minor: 100, currency: 'INR' });
-    ((refund.payload as Record<string, { entity: Record<string, unknown> }>).payment.entity).captured = false;
+    (refund.payload as Record<string, { entity: Record<string, unknown> }>).payment.entity.captured = false;
     await send(refund).expect(200, { status: 'ignored', event: 'refund.processed' });
   });
 

@@ -9,7 +9,7 @@ import { SETTLEMENT_QUEUE, redisConnectionOptions, settlementJobId } from '@app/
 import { TransactionsRepository } from '@app/transactions';
 import { sampleValue } from '../support/prometheus-text';
 import { ScriptedGateway } from '../support/scripted-gateway';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
+import { type TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 /** Nothing listens on port 1: a Redis that is down. */
@@ -73,9 +73,14 @@ describe('recovery', () => {
     }
   };
   const metrics = async (app: TestApp): Promise<string> => (await app.http().get('/metrics').expect(200)).text;
-  const processed = (id: string) => waitFor(() => rowOf(id), (row) => row?.status === 'PROCESSED');
+  const processed = (id: string) =>
+    waitFor(
+      () => rowOf(id),
+      (row) => row?.status === 'PROCESSED',
+    );
   /** As if the row had been waiting for a while: the sweep leaves rows younger than 5 s to intake. */
-  const age = (ids: string[]) => db.query(`UPDATE transactions SET updated_at = now() - interval '1 minute' WHERE transaction_id = ANY($1)`, [ids]);
+  const age = (ids: string[]) =>
+    db.query(`UPDATE transactions SET updated_at = now() - interval '1 minute' WHERE transaction_id = ANY($1)`, [ids]);
 
   beforeEach(async () => {
     databaseUrl = await createTestDatabase();
@@ -127,7 +132,7 @@ describe('recovery', () => {
     const hand = new Worker(SETTLEMENT_QUEUE, null, { connection: redisConnectionOptions(api.config.redisUrl), prefix, autorun: false });
     const job = await hand.getNextJob('test-token');
     expect(job?.id).toBe(settlementJobId(id, 0));
-    await job!.moveToFailed(new Error('unexpected'), 'test-token', false);
+    await job.moveToFailed(new Error('unexpected'), 'test-token', false);
     await hand.close();
     await age([id]);
 
@@ -150,7 +155,9 @@ describe('recovery', () => {
     const results = await Promise.all([first, second].map((app) => app.app.get(RecoverySweep).sweep()));
     expect(results.every((n) => n === 0 || n === undefined)).toBe(true);
     expect(await first.queue.getJobCountByTypes('completed', 'failed', 'waiting', 'active', 'delayed')).toBe(ids.length);
-    const { rows } = await db.query<{ balance: string }>(`SELECT sum(amount)::text AS balance FROM ledger_postings WHERE account_id = 'orphan_dst'`);
+    const { rows } = await db.query<{ balance: string }>(
+      `SELECT sum(amount)::text AS balance FROM ledger_postings WHERE account_id = 'orphan_dst'`,
+    );
     expect(rows[0].balance).toBe('25.00');
     const calls = gatewayOf(first).calls.length + gatewayOf(second).calls.length;
     expect(calls).toBe(ids.length);
@@ -162,10 +169,16 @@ describe('recovery', () => {
     gateway.hold();
     const id = uniqueId('txn_lock_lost');
     await worker.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
-    await waitFor(async () => gateway.callsFor(id).length, (n) => n === 1);
+    await waitFor(
+      async () => gateway.callsFor(id).length,
+      (n) => n === 1,
+    );
 
     await loseLockAndRedeliver(worker, id);
-    await waitFor(async () => gateway.callsFor(id).length, (n) => n === 2);
+    await waitFor(
+      async () => gateway.callsFor(id).length,
+      (n) => n === 2,
+    );
 
     gateway.release();
     expect(await processed(id)).toMatchObject({ attempts: 1, postings: 2 });
@@ -175,7 +188,7 @@ describe('recovery', () => {
     expect(await rowOf(id)).toMatchObject({ status: 'PROCESSED', postings: 2 });
   });
 
-  it('moves a transaction a redelivery marked FAILED to PROCESSED when the first delivery\'s call succeeds after all', async () => {
+  it("moves a transaction a redelivery marked FAILED to PROCESSED when the first delivery's call succeeds after all", async () => {
     const worker = await start({ APP_ROLE: 'all', PROCESSING_MAX_ATTEMPTS: '1' });
     const gateway = gatewayOf(worker);
     const id = uniqueId('txn_late_success');
@@ -185,10 +198,18 @@ describe('recovery', () => {
     const errors = jest.spyOn(Logger.prototype, 'error');
     const lateBefore = sampleValue(await metrics(worker), 'paycheck_settlement_late_success_total');
     await worker.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
-    await waitFor(async () => gateway.callsFor(id).length, (n) => n === 1);
+    await waitFor(
+      async () => gateway.callsFor(id).length,
+      (n) => n === 1,
+    );
 
     await loseLockAndRedeliver(worker, id);
-    expect(await waitFor(() => rowOf(id), (row) => row?.status === 'FAILED')).toMatchObject({ status: 'FAILED', attempts: 1, postings: 0 });
+    expect(
+      await waitFor(
+        () => rowOf(id),
+        (row) => row?.status === 'FAILED',
+      ),
+    ).toMatchObject({ status: 'FAILED', attempts: 1, postings: 0 });
     expect(gateway.callsFor(id)).toHaveLength(2);
 
     gateway.release();
@@ -206,14 +227,20 @@ describe('recovery', () => {
     gateway.hold();
     const id = uniqueId('txn_in_hand');
     await worker.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
-    await waitFor(async () => gateway.callsFor(id).length, (n) => n === 1);
+    await waitFor(
+      async () => gateway.callsFor(id).length,
+      (n) => n === 1,
+    );
 
     apps.splice(apps.indexOf(worker), 1);
     let closed = false;
     const closing = worker.close().then(() => (closed = true));
     // The processor has stopped fetching: shutdown has reached it, and it waits for the job in hand.
     const bull = worker.app.get(SettlementProcessor).worker;
-    await waitFor(async () => bull.isPaused(), (paused) => paused);
+    await waitFor(
+      async () => bull.isPaused(),
+      (paused) => paused,
+    );
     expect(closed).toBe(false);
     gateway.release();
     await closing;
@@ -224,7 +251,10 @@ describe('recovery', () => {
     const worker = await start({ APP_ROLE: 'worker', REDIS_URL: CLOSED_REDIS_URL });
     apps.splice(apps.indexOf(worker), 1);
     const started = Date.now();
-    const outcome = await Promise.race([worker.close().then(() => 'closed'), sleep(UNREACHABLE_REDIS_CLOSE_BOUND_MS * 3).then(() => 'still closing')]);
+    const outcome = await Promise.race([
+      worker.close().then(() => 'closed'),
+      sleep(UNREACHABLE_REDIS_CLOSE_BOUND_MS * 3).then(() => 'still closing'),
+    ]);
     expect(outcome).toBe('closed');
     expect(Date.now() - started).toBeLessThan(UNREACHABLE_REDIS_CLOSE_BOUND_MS);
   });
@@ -239,7 +269,7 @@ describe('a settlement cut off by a hung PostgreSQL', () => {
     const databaseUrl = await createTestDatabase();
     const options = buildDataSourceOptions(databaseUrl, { max: 1 });
     // One pooled connection, so the next settlement borrows the one the failed settlement used.
-    dataSource = new DataSource({ ...options, extra: { ...(options.extra as object), max: 1, query_timeout: 300 } } as typeof options);
+    dataSource = new DataSource({ ...options, extra: { ...(options.extra as object), max: 1, query_timeout: 300 } });
     await dataSource.initialize();
     const transactions = new TransactionsRepository(dataSource);
     // Both legs, as the ledger writes them, in the same database transaction as PROCESSED.

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SETTLEMENT_GATEWAY } from '@app/processing';
 import { ScriptedGateway } from '../support/scripted-gateway';
-import { TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
+import { type TestApp, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 function webhook(id: string, amount = 25.5) {
@@ -19,10 +19,17 @@ describe('retries', () => {
   const postingsOf = async (id: string): Promise<number> => {
     const [{ count }] = await app.app
       .get(DataSource)
-      .query(`SELECT count(*)::int AS count FROM ledger_postings p JOIN transactions t ON t.id = p.transaction_id WHERE t.transaction_id = $1`, [id]);
+      .query(
+        `SELECT count(*)::int AS count FROM ledger_postings p JOIN transactions t ON t.id = p.transaction_id WHERE t.transaction_id = $1`,
+        [id],
+      );
     return count;
   };
-  const settled = (id: string, status: string) => waitFor(() => get(id), (res) => res.body.status === status);
+  const settled = (id: string, status: string) =>
+    waitFor(
+      () => get(id),
+      (res) => res.body.status === status,
+    );
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase();
@@ -49,7 +56,10 @@ describe('retries', () => {
     gateway.failFirst.set(id, 2);
     await app.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
 
-    const retrying = await waitFor(() => get(id), (res) => res.body.attempts === 1);
+    const retrying = await waitFor(
+      () => get(id),
+      (res) => res.body.attempts === 1,
+    );
     expect(retrying.body).toMatchObject({ status: 'PROCESSING', last_error: 'provider declined attempt 1' });
 
     const done = await settled(id, 'PROCESSED');
@@ -120,7 +130,10 @@ describe('retries', () => {
     const id = uniqueId('txn_busy');
     gateway.hold();
     await app.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
-    await waitFor(async () => gateway.callsFor(id).length, (n) => n === 1);
+    await waitFor(
+      async () => gateway.callsFor(id).length,
+      (n) => n === 1,
+    );
 
     const res = await app.http().post(`/v1/transactions/${id}/retry`).expect(409);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -130,7 +143,10 @@ describe('retries', () => {
   });
 
   it('answers 404 to a retry of an unknown transaction', async () => {
-    const res = await app.http().post(`/v1/transactions/${uniqueId('txn_nobody')}/retry`).expect(404);
+    const res = await app
+      .http()
+      .post(`/v1/transactions/${uniqueId('txn_nobody')}/retry`)
+      .expect(404);
     expect(res.body).toMatchObject({ status: 404 });
   });
 });
@@ -169,7 +185,10 @@ describe('the processing policy belongs to the worker', () => {
     const id = uniqueId('txn_queued_early');
     await api.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
     const worker = await startWorker({ PROCESSING_MAX_ATTEMPTS: '2', PROCESSING_BACKOFF_MS: '50' });
-    const failed = await waitFor(() => get(id), (res) => res.body.status === 'FAILED');
+    const failed = await waitFor(
+      () => get(id),
+      (res) => res.body.status === 'FAILED',
+    );
     expect(failed.body.attempts).toBe(2);
     await worker.close();
   });
@@ -178,11 +197,17 @@ describe('the processing policy belongs to the worker', () => {
     const id = uniqueId('txn_policy_change');
     const lenient = await startWorker({ PROCESSING_MAX_ATTEMPTS: '10', PROCESSING_BACKOFF_MS: '500' });
     await api.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
-    await waitFor(() => get(id), (res) => res.body.attempts >= 1);
+    await waitFor(
+      () => get(id),
+      (res) => res.body.attempts >= 1,
+    );
     await lenient.close();
 
     await startWorker({ PROCESSING_MAX_ATTEMPTS: '2', PROCESSING_BACKOFF_MS: '50' });
-    const failed = await waitFor(() => get(id), (res) => res.body.status === 'FAILED');
+    const failed = await waitFor(
+      () => get(id),
+      (res) => res.body.status === 'FAILED',
+    );
     // Under the old policy it would still be retrying until attempt 10.
     expect(failed.body.attempts).toBeLessThan(10);
   });
@@ -192,12 +217,18 @@ describe('the processing policy belongs to the worker', () => {
     for (const earlier of workers.splice(0)) await earlier.close(); // only this test's workers consume
     const lenient = await startWorker({ PROCESSING_MAX_ATTEMPTS: '10', PROCESSING_BACKOFF_MS: '50' });
     await api.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
-    await waitFor(() => get(id), (res) => res.body.attempts >= 3);
+    await waitFor(
+      () => get(id),
+      (res) => res.body.attempts >= 3,
+    );
     await lenient.close();
     const attemptsSoFar = (await get(id)).body.attempts as number;
 
     const strict = await startWorker({ PROCESSING_MAX_ATTEMPTS: '2', PROCESSING_BACKOFF_MS: '50' });
-    const failed = await waitFor(() => get(id), (res) => res.body.status === 'FAILED');
+    const failed = await waitFor(
+      () => get(id),
+      (res) => res.body.status === 'FAILED',
+    );
     expect(failed.body.attempts).toBe(attemptsSoFar);
     expect(strict.app.get<ScriptedGateway>(SETTLEMENT_GATEWAY, { strict: false }).callsFor(id)).toEqual([]);
   });

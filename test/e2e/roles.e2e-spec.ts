@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Socket, connect, createServer } from 'node:net';
+import { type Socket, connect, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
@@ -7,7 +7,7 @@ import { SETTLEMENT_QUEUE, redisConnectionOptions } from '@app/queue';
 import { BOOT_TIMEOUT_MS, PaycheckProcess } from '../support/processes/paycheck-process';
 import {
   EXPECTS_FAILURE_ENV,
-  TestApp,
+  type TestApp,
   getTransaction,
   isolatedEnv,
   jobsForTransaction,
@@ -87,7 +87,12 @@ describe('roles: an API and a worker sharing a database and a queue', () => {
     const w = worker!;
     await w.http().get('/health/live').expect(200);
     await w.http().get(`/v1/transactions/${body.transaction_id}`).expect(404);
-    await w.http().post('/v1/webhooks/transactions').set('Content-Type', 'application/json').send(JSON.stringify(webhookBody())).expect(404);
+    await w
+      .http()
+      .post('/v1/webhooks/transactions')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(webhookBody()))
+      .expect(404);
     await w.http().get(`/v1/accounts/${body.source_account}/balance`).expect(404);
     await w.http().get('/').expect(404);
   });
@@ -132,8 +137,14 @@ describe('the server process on SIGTERM', () => {
       body: JSON.stringify(body),
     });
     expect(accepted.status).toBe(202);
-    const [job] = await waitFor(() => jobsForTransaction(queue, body.transaction_id), (jobs) => jobs.length === 1);
-    await waitFor(() => job.getState(), (state) => state === 'active');
+    const [job] = await waitFor(
+      () => jobsForTransaction(queue, body.transaction_id),
+      (jobs) => jobs.length === 1,
+    );
+    await waitFor(
+      () => job.getState(),
+      (state) => state === 'active',
+    );
 
     expect(await stopped(server)).toEqual({ code: 0, signal: null, output: '' });
 
@@ -155,7 +166,10 @@ describe('the server process on SIGTERM', () => {
   it.each(['worker', 'all'])('exits 0 as APP_ROLE=%s while Redis is unreachable', async (role) => {
     const { server } = await liveServer({ APP_ROLE: role, REDIS_URL: 'redis://127.0.0.1:1' });
     // Connection errors are logged as JSON lines too, never as raw multi-line stack dumps.
-    const lines = server.process.output().split('\n').filter((line) => line.trim() !== '');
+    const lines = server.process
+      .output()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
     expect(await stopped(server)).toEqual({ code: 0, signal: null, output: '' });
   });
@@ -195,8 +209,14 @@ describe('the server process on SIGTERM after losing Redis with a job in hand', 
       body: JSON.stringify(body),
     });
     expect(accepted.status).toBe(202);
-    const [job] = await waitFor(() => jobsForTransaction(queue!, body.transaction_id), (jobs) => jobs.length === 1);
-    await waitFor(() => job.getState(), (state) => state === 'active');
+    const [job] = await waitFor(
+      () => jobsForTransaction(queue!, body.transaction_id),
+      (jobs) => jobs.length === 1,
+    );
+    await waitFor(
+      () => job.getState(),
+      (state) => state === 'active',
+    );
 
     proxy.cut();
     expect(await stopped(live)).toEqual({ code: 0, signal: null, output: '' });

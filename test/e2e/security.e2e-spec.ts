@@ -6,10 +6,10 @@ import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { ProblemDetailsFilter, jsonBodyParser } from '@app/http';
-import { IncomingHeaders, SignatureCheck, WEBHOOK_SIGNATURE_VERIFIER, WebhookSignatureVerifier } from '@app/webhooks';
+import { type IncomingHeaders, type SignatureCheck, WEBHOOK_SIGNATURE_VERIFIER, type WebhookSignatureVerifier } from '@app/webhooks';
 import { rootModuleFor } from '../../apps/server/src/bootstrap/create-app';
 import { BOOT_TIMEOUT_MS, PaycheckProcess } from '../support/processes/paycheck-process';
-import { FAST_ENV, TestApp, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
+import { FAST_ENV, type TestApp, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
 // Two secrets configured, as during a rotation; a third one the service does not know.
@@ -20,7 +20,13 @@ const KEY = 'key_live_3f9a1c7e5b2d4086';
 const NEXT_KEY = 'key_next_8e2b6d0f4a1c3957';
 
 function transaction(id: string): string {
-  return JSON.stringify({ transaction_id: id, source_account: 'user_acc_1', destination_account: 'merchant_acc_1', amount: 2500, currency: 'INR' });
+  return JSON.stringify({
+    transaction_id: id,
+    source_account: 'user_acc_1',
+    destination_account: 'merchant_acc_1',
+    amount: 2500,
+    currency: 'INR',
+  });
 }
 
 /** Headers from the standardwebhooks package: an independent signer, not our own code. */
@@ -97,10 +103,15 @@ describe('security', () => {
       ['a signature over re-serialised JSON', (body) => signedBy(SECRET, JSON.stringify(JSON.parse(body), null, 1))],
       ['the webhook-id changed after signing', (body) => ({ ...signedBy(SECRET, body), 'webhook-id': 'msg_other' })],
       ['a missing webhook-timestamp', (body) => ({ ...signedBy(SECRET, body), 'webhook-timestamp': '' })],
-      ['a hex HMAC of the body (another provider scheme)', (body) => ({
-        ...signedBy(SECRET, body),
-        'webhook-signature': `v1,${createHmac('sha256', Buffer.from(SECRET.slice(6), 'base64')).update(body).digest('hex')}`,
-      })],
+      [
+        'a hex HMAC of the body (another provider scheme)',
+        (body) => ({
+          ...signedBy(SECRET, body),
+          'webhook-signature': `v1,${createHmac('sha256', Buffer.from(SECRET.slice(6), 'base64'))
+            .update(body)
+            .digest('hex')}`,
+        }),
+      ],
     ];
 
     it.each(rejections)('answers 401 and stores nothing for %s', async (_name, headersFor) => {
@@ -223,7 +234,8 @@ describe('security', () => {
   });
 
   describe('nothing leaks', () => {
-    const leak = /node_modules|\/work\/|\.ts:\d+|\bat \S+ \(|QueryFailedError|SELECT |INSERT |typeorm|postgres|ioredis|bullmq|express|body-parser|class-validator|nestjs|stack/i;
+    const leak =
+      /node_modules|\/work\/|\.ts:\d+|\bat \S+ \(|QueryFailedError|SELECT |INSERT |typeorm|postgres|ioredis|bullmq|express|body-parser|class-validator|nestjs|stack/i;
 
     it('answers errors without stacks, SQL, library names or paths, and without X-Powered-By', async () => {
       const auth = { Authorization: `Bearer ${KEY}` };
@@ -274,7 +286,13 @@ describe('security', () => {
     let custom: INestApplication;
 
     beforeAll(async () => {
-      const config = loadConfig({ ...FAST_ENV, APP_ROLE: 'api', DATABASE_URL: databaseUrl, QUEUE_PREFIX: testQueuePrefix(), WEBHOOK_SECRET: SECRET });
+      const config = loadConfig({
+        ...FAST_ENV,
+        APP_ROLE: 'api',
+        DATABASE_URL: databaseUrl,
+        QUEUE_PREFIX: testQueuePrefix(),
+        WEBHOOK_SECRET: SECRET,
+      });
       const moduleRef = await Test.createTestingModule({ imports: [rootModuleFor(config)] })
         .overrideProvider(WEBHOOK_SIGNATURE_VERIFIER)
         .useValue(new HexBodyHmacVerifier('rzp_secret'))
@@ -291,7 +309,10 @@ describe('security', () => {
       const id = uniqueId('txn_rzp');
       const body = transaction(id);
       const send = (headers: Record<string, string>) =>
-        request(custom.getHttpServer()).post('/v1/webhooks/transactions').set({ 'content-type': 'application/json', ...headers }).send(body);
+        request(custom.getHttpServer())
+          .post('/v1/webhooks/transactions')
+          .set({ 'content-type': 'application/json', ...headers })
+          .send(body);
       await send(signedBy(SECRET, body)).expect(401);
       await send({ 'x-razorpay-signature': createHmac('sha256', 'rzp_secret').update(body).digest('hex') }).expect(202);
       expect(await storedIds(custom)).toContain(id);
@@ -305,48 +326,66 @@ describe('security', () => {
     it.each([
       ['WEBHOOK_SECRET', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_s3cr3tVal', 's3cr3tVal'],
       ['API_KEYS', `${KEY},tooShortKey`, 'tooShortKey'],
-    ])('stops at boot on a bad %s, naming it without echoing the value', async (variable, value, fragment) => {
-      const proc = await PaycheckProcess.launch({ ...FAST_ENV, [variable]: value, DATABASE_URL: 'postgres://127.0.0.1:1/never_used' }, { waitUntilLive: false });
-      expect((await proc.process.exitWithin(BOOT_TIMEOUT_MS)).code).toBe(1);
-      const output = proc.process.output();
-      expect(output).toContain(variable);
-      expect(output).not.toContain(fragment);
-      expect(output).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
-      expect(output).not.toContain(KEY);
-    }, PROCESS_TIMEOUT_MS);
+    ])(
+      'stops at boot on a bad %s, naming it without echoing the value',
+      async (variable, value, fragment) => {
+        const proc = await PaycheckProcess.launch(
+          { ...FAST_ENV, [variable]: value, DATABASE_URL: 'postgres://127.0.0.1:1/never_used' },
+          { waitUntilLive: false },
+        );
+        expect((await proc.process.exitWithin(BOOT_TIMEOUT_MS)).code).toBe(1);
+        const output = proc.process.output();
+        expect(output).toContain(variable);
+        expect(output).not.toContain(fragment);
+        expect(output).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+        expect(output).not.toContain(KEY);
+      },
+      PROCESS_TIMEOUT_MS,
+    );
 
-    it('never writes a secret, an API key or a signature to its logs, even at trace level', async () => {
-      const proc = await PaycheckProcess.launch({
-        ...FAST_ENV,
-        APP_ROLE: 'api',
-        DATABASE_URL: databaseUrl,
-        QUEUE_PREFIX: testQueuePrefix(),
-        WEBHOOK_SECRET: `${SECRET} ${NEXT_SECRET}`,
-        API_KEYS: `${KEY},${NEXT_KEY}`,
-        LOG_LEVEL: 'trace',
-      });
-      try {
-        const base = proc.url;
-        const body = transaction(uniqueId('txn_logged'));
-        const signed = signedBy(SECRET, body);
-        const forged = signedBy(UNKNOWN_SECRET, body);
-        await fetch(`${base}/v1/webhooks/transactions`, { method: 'POST', headers: signed, body });
-        await fetch(`${base}/v1/webhooks/transactions`, { method: 'POST', headers: forged, body });
-        await fetch(`${base}/v1/accounts/a/balance`, { headers: { Authorization: `Bearer ${KEY}` } });
-        await fetch(`${base}/v1/accounts/a/balance`, { headers: { Authorization: `Bearer ${NEXT_KEY}x` } });
-        await fetch(`${base}/admin/queues`, { headers: { Authorization: `Basic ${Buffer.from(`ops:${NEXT_KEY}`).toString('base64')}` } });
-        await fetch(`${base}/v1/transactions/x`, { headers: { Authorization: `Bearer ${KEY}`, Cookie: `session=${KEY}` } });
-        await proc.terminate();
+    it(
+      'never writes a secret, an API key or a signature to its logs, even at trace level',
+      async () => {
+        const proc = await PaycheckProcess.launch({
+          ...FAST_ENV,
+          APP_ROLE: 'api',
+          DATABASE_URL: databaseUrl,
+          QUEUE_PREFIX: testQueuePrefix(),
+          WEBHOOK_SECRET: `${SECRET} ${NEXT_SECRET}`,
+          API_KEYS: `${KEY},${NEXT_KEY}`,
+          LOG_LEVEL: 'trace',
+        });
+        try {
+          const base = proc.url;
+          const body = transaction(uniqueId('txn_logged'));
+          const signed = signedBy(SECRET, body);
+          const forged = signedBy(UNKNOWN_SECRET, body);
+          await fetch(`${base}/v1/webhooks/transactions`, { method: 'POST', headers: signed, body });
+          await fetch(`${base}/v1/webhooks/transactions`, { method: 'POST', headers: forged, body });
+          await fetch(`${base}/v1/accounts/a/balance`, { headers: { Authorization: `Bearer ${KEY}` } });
+          await fetch(`${base}/v1/accounts/a/balance`, { headers: { Authorization: `Bearer ${NEXT_KEY}x` } });
+          await fetch(`${base}/admin/queues`, { headers: { Authorization: `Basic ${Buffer.from(`ops:${NEXT_KEY}`).toString('base64')}` } });
+          await fetch(`${base}/v1/transactions/x`, { headers: { Authorization: `Bearer ${KEY}`, Cookie: `session=${KEY}` } });
+          await proc.terminate();
 
-        const logs = proc.process.output();
-        expect(logs).toContain('/v1/accounts/a/balance'); // requests were logged at all
-        for (const secret of [SECRET.slice(6), NEXT_SECRET.slice(6), KEY, NEXT_KEY, signed['webhook-signature'].slice(3), forged['webhook-signature'].slice(3)]) {
-          expect(logs).not.toContain(secret);
+          const logs = proc.process.output();
+          expect(logs).toContain('/v1/accounts/a/balance'); // requests were logged at all
+          for (const secret of [
+            SECRET.slice(6),
+            NEXT_SECRET.slice(6),
+            KEY,
+            NEXT_KEY,
+            signed['webhook-signature'].slice(3),
+            forged['webhook-signature'].slice(3),
+          ]) {
+            expect(logs).not.toContain(secret);
+          }
+          expect(logs).not.toContain(Buffer.from(`ops:${NEXT_KEY}`).toString('base64'));
+        } finally {
+          await proc.kill();
         }
-        expect(logs).not.toContain(Buffer.from(`ops:${NEXT_KEY}`).toString('base64'));
-      } finally {
-        await proc.kill();
-      }
-    }, PROCESS_TIMEOUT_MS);
+      },
+      PROCESS_TIMEOUT_MS,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { postProviderEvent, stripeKit } from '../support/provider-deliveries';
 import { describeProviderWebhooks, startProviderApp } from '../support/provider-webhooks.suite';
-import { TestApp, countTransactionRows, expectProblem, uniqueId } from '../support/test-app';
+import { type TestApp, countTransactionRows, expectProblem, uniqueId } from '../support/test-app';
 
 describe('POST /v1/webhooks/stripe', () => {
   let t: TestApp;
@@ -24,7 +24,7 @@ describe('POST /v1/webhooks/stripe', () => {
     const { default: Stripe } = await import('stripe');
     const header = new Stripe('sk_test_unused').webhooks.generateTestHeaderString({
       payload: body,
-      secret: (stripeKit.env.STRIPE_WEBHOOK_SECRET as string),
+      secret: stripeKit.env.STRIPE_WEBHOOK_SECRET,
       timestamp: Math.floor(Date.now() / 1000) - 301,
     });
     const res = await postProviderEvent(t, stripeKit, body, { 'Stripe-Signature': header });
@@ -51,6 +51,8 @@ describe('POST /v1/webhooks/stripe', () => {
     const problem = expectProblem(await send(stripeKit.payment(payment)), 400);
     expect(problem.errors).toEqual([{ field: 'data.object.amount_received', message: expect.stringMatching(/decimal places/) }]);
     expect(await countTransactionRows(t.app, `stripe:${payment.id}`)).toBe(0);
-    await send(stripeKit.payment({ ...payment, minor: 500 })).expect(202).expect((res) => expect(res.body.amount).toBe(5));
+    await send(stripeKit.payment({ ...payment, minor: 500 }))
+      .expect(202)
+      .expect((res) => expect(res.body.amount).toBe(5));
   });
 });

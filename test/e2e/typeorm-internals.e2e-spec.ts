@@ -31,7 +31,10 @@ describe('TypeORM internals (libs/database/src/typeorm-internals.ts)', () => {
     const [{ pid }] = (await runner.query('SELECT pg_backend_pid() AS pid')) as Array<{ pid: number }>;
     await releaseQueryRunner(runner, new Error('session state unknown'));
 
-    const [{ alive }] = await dataSource.query<Array<{ alive: number }>>('SELECT count(*)::int AS alive FROM pg_stat_activity WHERE pid = $1', [pid]);
+    const [{ alive }] = await dataSource.query<Array<{ alive: number }>>(
+      'SELECT count(*)::int AS alive FROM pg_stat_activity WHERE pid = $1',
+      [pid],
+    );
     expect(alive).toBe(0);
   });
 
@@ -41,7 +44,10 @@ describe('TypeORM internals (libs/database/src/typeorm-internals.ts)', () => {
     const [{ pid }] = (await runner.query('SELECT pg_backend_pid() AS pid')) as Array<{ pid: number }>;
     await releaseQueryRunner(runner);
 
-    const [{ alive }] = await dataSource.query<Array<{ alive: number }>>('SELECT count(*)::int AS alive FROM pg_stat_activity WHERE pid = $1', [pid]);
+    const [{ alive }] = await dataSource.query<Array<{ alive: number }>>(
+      'SELECT count(*)::int AS alive FROM pg_stat_activity WHERE pid = $1',
+      [pid],
+    );
     expect(alive).toBe(1);
   });
 });

@@ -39,7 +39,9 @@ class AcmeProvider implements WebhookProvider {
   verify(rawBody: Buffer, headers: IncomingHeaders): SignatureCheck {
     const signature = singleHeader(headers, 'x-acme-signature');
     if (signature === undefined) return { ok: false, reason: 'missing X-Acme-Signature header' };
-    return matchesHexHmac('sha256', this.settings.secrets, [rawBody], signature) ? { ok: true } : { ok: false, reason: 'no signature matches' };
+    return matchesHexHmac('sha256', this.settings.secrets, [rawBody], signature)
+      ? { ok: true }
+      : { ok: false, reason: 'no signature matches' };
   }
 
   map(event: Record<string, unknown>): ProviderMapping {
@@ -79,7 +81,8 @@ function toyProvider(config: AppConfig): WebhookProvider {
 describe('extending: a webhook provider registered through WebhooksModule.forRoot', () => {
   let t: TestApp;
 
-  const acmeEvent = (id: string, cents: number) => JSON.stringify({ kind: 'payment.settled', payment: { id, cents, currency: 'INR', payer: `p_${id}` } });
+  const acmeEvent = (id: string, cents: number) =>
+    JSON.stringify({ kind: 'payment.settled', payment: { id, cents, currency: 'INR', payer: `p_${id}` } });
   const sign = (body: string) => createHmac('sha256', ACME_SECRET).update(body).digest('hex');
   const post = (path: string, body: string, headers: Record<string, string>) => {
     const req = t.http().post(path).set('Content-Type', 'application/json');
@@ -104,10 +107,15 @@ describe('extending: a webhook provider registered through WebhooksModule.forRoo
     const body = acmeEvent(id, 2550);
     const res = await post('/v1/webhooks/acme', body, { 'x-acme-signature': sign(body) }).expect(202);
     expect(res.body).toMatchObject({ transaction_id: `acme:${id}`, amount: 25.5, currency: 'INR', source_account: `acme:payer:p_${id}` });
-    await post('/v1/webhooks/acme', body, { 'x-acme-signature': sign(body) }).expect(202).expect('Idempotent-Replayed', 'true');
+    await post('/v1/webhooks/acme', body, { 'x-acme-signature': sign(body) })
+      .expect(202)
+      .expect('Idempotent-Replayed', 'true');
 
     const read = (path: string) => t.http().get(path).set('Authorization', `Bearer ${API_KEY}`);
-    await waitFor(() => read(`/v1/transactions/${encodeURIComponent(`acme:${id}`)}`), (r) => r.body.status === 'PROCESSED');
+    await waitFor(
+      () => read(`/v1/transactions/${encodeURIComponent(`acme:${id}`)}`),
+      (r) => r.body.status === 'PROCESSED',
+    );
     expect((await postingsFor(t.app, `acme:${id}`)).map((leg) => leg.amount)).toEqual(['25.50', '-25.50']);
   });
 
@@ -141,7 +149,10 @@ describe('extending: a webhook provider registered through WebhooksModule.forRoo
 
 describe('extending: the worker role serves no webhook route', () => {
   it('answers 404 on a provider route on a worker', async () => {
-    const worker = await startTestApp({ APP_ROLE: 'worker', ...(await isolatedEnv()), STRIPE_WEBHOOK_SECRET: 'whsec_0123456789abcdefABCDEF' }, { webhooks: { providers: [AcmeProvider] } });
+    const worker = await startTestApp(
+      { APP_ROLE: 'worker', ...(await isolatedEnv()), STRIPE_WEBHOOK_SECRET: 'whsec_0123456789abcdefABCDEF' },
+      { webhooks: { providers: [AcmeProvider] } },
+    );
     try {
       await worker.http().post('/v1/webhooks/stripe').set('Content-Type', 'application/json').send('{}').expect(404);
       await worker.http().post('/v1/webhooks/acme').set('Content-Type', 'application/json').send('{}').expect(404);

@@ -1,5 +1,5 @@
 import { expectLedgerConsistent } from '../support/ledger-check';
-import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { type PaycheckProcess } from '../support/processes/paycheck-process';
 import { Scenario } from '../support/scenario';
 import { waitFor } from '../support/wait-for';
 import { deliverUntilAccepted, getJson, makePayloads, post } from '../support/webhooks';
@@ -16,7 +16,12 @@ describe('every attempt failing, then a manual retry', () => {
   beforeAll(async () => {
     scenario = await Scenario.create('all-fail');
     const broken = { SIMULATED_FAILURE_RATE: '1', PROCESSING_MAX_ATTEMPTS: String(MAX_ATTEMPTS), PROCESSING_BACKOFF_MS: '50' };
-    const started = await scenario.startAll([{ role: 'api' }, { role: 'api' }, { role: 'worker', env: broken }, { role: 'worker', env: broken }]);
+    const started = await scenario.startAll([
+      { role: 'api' },
+      { role: 'api' },
+      { role: 'worker', env: broken },
+      { role: 'worker', env: broken },
+    ]);
     apis = started.slice(0, 2);
     workers = started.slice(2);
   });
@@ -28,7 +33,13 @@ describe('every attempt failing, then a manual retry', () => {
       await deliverUntilAccepted(apis[0].url, payload);
       scenario.acknowledge(payload);
     }
-    await waitFor('every transaction to fail', () => scenario.statusCounts(), (c) => c.FAILED === TRANSACTIONS, 60_000, 500);
+    await waitFor(
+      'every transaction to fail',
+      () => scenario.statusCounts(),
+      (c) => c.FAILED === TRANSACTIONS,
+      60_000,
+      500,
+    );
     await expectLedgerConsistent(scenario.db, apis[0].url, scenario.acknowledged, { failed: new Set(ids()), maxAttempts: MAX_ATTEMPTS });
     const { body } = await getJson<{ attempts: number; last_error: string }>(apis[1].url, `/v1/transactions/${ids()[0]}`);
     expect(body).toMatchObject({ status: 'FAILED', attempts: MAX_ATTEMPTS, last_error: expect.stringContaining('simulated') });
@@ -44,7 +55,13 @@ describe('every attempt failing, then a manual retry', () => {
     expect(byStatus).toEqual({ 202: TRANSACTIONS, 409: TRANSACTIONS });
     expect((await post(apis[0].url, '/v1/transactions/never_received_1/retry')).status).toBe(404);
 
-    await waitFor('every transaction to settle', () => scenario.statusCounts(), (c) => c.PROCESSED === TRANSACTIONS, 60_000, 500);
+    await waitFor(
+      'every transaction to settle',
+      () => scenario.statusCounts(),
+      (c) => c.PROCESSED === TRANSACTIONS,
+      60_000,
+      500,
+    );
     await expectLedgerConsistent(scenario.db, apis[1].url, scenario.acknowledged);
     const attempts = await scenario.db.query<{ attempts: number }>(`SELECT DISTINCT attempts FROM transactions`);
     expect(attempts.rows).toEqual([{ attempts: 1 }]);

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { settlementJobId } from '@app/queue';
 import { expectLedgerConsistent } from '../support/ledger-check';
-import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { type PaycheckProcess } from '../support/processes/paycheck-process';
 import { Scenario } from '../support/scenario';
 import { STORM_STRIPE_SECRET, deliverToStripe, stripePaymentEvent } from '../support/provider-deliveries';
 import { waitFor } from '../support/wait-for';
-import { Delivery, deliver, makePayloads } from '../support/webhooks';
+import { type Delivery, deliver, makePayloads } from '../support/webhooks';
 
 const TRANSACTIONS = 40;
 const COPIES = 8;
@@ -47,7 +47,11 @@ describe('a duplicate storm across two API replicas and two workers', () => {
       expect(conflict.status).toBe(409);
     }
 
-    await waitFor('every transaction to settle', () => scenario.statusCounts(), (counts) => counts.PROCESSED === TRANSACTIONS);
+    await waitFor(
+      'every transaction to settle',
+      () => scenario.statusCounts(),
+      (counts) => counts.PROCESSED === TRANSACTIONS,
+    );
     await expectLedgerConsistent(scenario.db, apis[0].url, scenario.acknowledged);
 
     // One job per transaction, all of generation 0: no delivery enqueued a second one.
@@ -67,7 +71,9 @@ describe('a duplicate storm across two API replicas and two workers', () => {
     const answers = await Promise.all(
       payments.flatMap((p, i) => {
         const body = stripePaymentEvent(p.paymentIntent, p.customer, p.paise);
-        return Array.from({ length: COPIES }, (_, copy) => deliverToStripe(apis[(i + copy) % 2].url, body).then((answer) => ({ p, answer })));
+        return Array.from({ length: COPIES }, (_, copy) =>
+          deliverToStripe(apis[(i + copy) % 2].url, body).then((answer) => ({ p, answer })),
+        );
       }),
     );
     for (const p of payments) {
@@ -84,7 +90,11 @@ describe('a duplicate storm across two API replicas and two workers', () => {
       });
     }
 
-    await waitFor('every transaction to settle', () => scenario.statusCounts(), (counts) => counts.PROCESSED === TRANSACTIONS + STRIPE_PAYMENTS);
+    await waitFor(
+      'every transaction to settle',
+      () => scenario.statusCounts(),
+      (counts) => counts.PROCESSED === TRANSACTIONS + STRIPE_PAYMENTS,
+    );
     await expectLedgerConsistent(scenario.db, apis[0].url, scenario.acknowledged);
     const jobs = await scenario.queue.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed']);
     const stripeJobs = jobs.map((job) => job.id).filter((id) => id?.startsWith('stripe%3A'));

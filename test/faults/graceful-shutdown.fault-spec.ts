@@ -1,5 +1,5 @@
 import { expectLedgerConsistent } from '../support/ledger-check';
-import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { type PaycheckProcess } from '../support/processes/paycheck-process';
 import { Scenario } from '../support/scenario';
 import { waitFor } from '../support/wait-for';
 import { deliverUntilAccepted, makePayloads } from '../support/webhooks';
@@ -23,11 +23,20 @@ describe('SIGTERM with jobs in hand', () => {
       await deliverUntilAccepted(api.url, payload);
       scenario.acknowledge(payload);
     }
-    await waitFor('the worker to hold every job', () => scenario.queue.getJobCounts('active'), (c) => c.active === TRANSACTIONS);
+    await waitFor(
+      'the worker to hold every job',
+      () => scenario.queue.getJobCounts('active'),
+      (c) => c.active === TRANSACTIONS,
+    );
 
     expect(await worker.terminate()).toEqual({ code: 0, signal: null });
     expect(await scenario.statusCounts()).toEqual({ PROCESSED: TRANSACTIONS });
-    expect(await scenario.queue.getJobCounts('active', 'waiting', 'delayed', 'completed')).toEqual({ active: 0, waiting: 0, delayed: 0, completed: TRANSACTIONS });
+    expect(await scenario.queue.getJobCounts('active', 'waiting', 'delayed', 'completed')).toEqual({
+      active: 0,
+      waiting: 0,
+      delayed: 0,
+      completed: TRANSACTIONS,
+    });
     await expectLedgerConsistent(scenario.db, api.url, scenario.acknowledged);
   });
 

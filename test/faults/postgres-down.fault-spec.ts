@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expectLedgerConsistent } from '../support/ledger-check';
-import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { type PaycheckProcess } from '../support/processes/paycheck-process';
 import { Scenario } from '../support/scenario';
 import { waitFor } from '../support/wait-for';
-import { Delivery, WebhookPayload, deliver, deliverUntilAccepted, makePayloads } from '../support/webhooks';
+import { type Delivery, type WebhookPayload, deliver, deliverUntilAccepted, makePayloads } from '../support/webhooks';
 
 /** The promised bound for answering 503 while PostgreSQL is unavailable. */
 const UNAVAILABLE_ANSWER_BOUND_MS = 5000;
@@ -45,19 +45,35 @@ describe('PostgreSQL stopped during intake', () => {
 
   it('answers 503 with Retry-After within 5 s (never 2xx), recovers by itself, and accepts the redeliveries', async () => {
     const senders = apis.map((api, i) => new Sender(api.url, makePayloads(2000, `pg_down_${i}`)));
-    await waitFor('intake to be flowing', async () => senders.every((s) => s.answers.some((a) => a.answer.status === 202)), (ok) => ok);
+    await waitFor(
+      'intake to be flowing',
+      async () => senders.every((s) => s.answers.some((a) => a.answer.status === 202)),
+      (ok) => ok,
+    );
 
     await scenario.postgres!.stop();
-    for (const api of apis) await waitFor('readiness to drop', () => api.status('/health/ready'), (s) => s === 503);
+    for (const api of apis)
+      await waitFor(
+        'readiness to drop',
+        () => api.status('/health/ready'),
+        (s) => s === 503,
+      );
     await sleep(3000); // a stretch of intake against a dead database
     await scenario.postgres!.restart();
-    for (const api of apis) await waitFor('readiness to return by itself', () => api.status('/health/ready'), (s) => s === 200);
+    for (const api of apis)
+      await waitFor(
+        'readiness to return by itself',
+        () => api.status('/health/ready'),
+        (s) => s === 200,
+      );
     await sleep(1000);
     await Promise.all(senders.map((s) => s.stop()));
 
     const answers = senders.flatMap((s) => s.answers);
     const unavailable = answers.filter((a) => a.answer.status === 503);
-    expect(answers.filter((a) => a.answer.status !== 202 && a.answer.status !== 503).map((a) => [a.answer.status, a.answer.error])).toEqual([]);
+    expect(answers.filter((a) => a.answer.status !== 202 && a.answer.status !== 503).map((a) => [a.answer.status, a.answer.error])).toEqual(
+      [],
+    );
     expect(unavailable.length).toBeGreaterThan(0);
     for (const { answer } of unavailable) {
       expect(answer.retryAfter).toMatch(/^\d+$/);
@@ -75,7 +91,13 @@ describe('PostgreSQL stopped during intake', () => {
       scenario.acknowledge(payload);
     }
 
-    await waitFor('every transaction to settle', () => scenario.statusCounts(), (c) => c.PROCESSED === scenario.acknowledged.size, 90_000, 500);
+    await waitFor(
+      'every transaction to settle',
+      () => scenario.statusCounts(),
+      (c) => c.PROCESSED === scenario.acknowledged.size,
+      90_000,
+      500,
+    );
     await expectLedgerConsistent(scenario.db, apis[1].url, scenario.acknowledged);
     // Nobody crashed or had to be restarted.
     expect([...apis, worker].every((p) => p.running)).toBe(true);
@@ -85,21 +107,37 @@ describe('PostgreSQL stopped during intake', () => {
     // More senders per replica than pooled connections, so requests also queue for connections
     // held by hung queries: that is where a pool wait and a query timeout used to add up past 5 s.
     const senders = Array.from({ length: 60 }, (_, i) => new Sender(apis[i % 2].url, makePayloads(2000, `pg_hung_${i}`)));
-    await waitFor('intake to be flowing', async () => senders.every((s) => s.answers.some((a) => a.answer.status === 202)), (ok) => ok);
+    await waitFor(
+      'intake to be flowing',
+      async () => senders.every((s) => s.answers.some((a) => a.answer.status === 202)),
+      (ok) => ok,
+    );
 
     scenario.postgres!.freeze();
     try {
-      await waitFor('both replicas to answer 503', async () => senders.every((s) => s.answers.some((a) => a.answer.status === 503)), (ok) => ok, 30_000);
+      await waitFor(
+        'both replicas to answer 503',
+        async () => senders.every((s) => s.answers.some((a) => a.answer.status === 503)),
+        (ok) => ok,
+        30_000,
+      );
       await sleep(6000);
     } finally {
       scenario.postgres!.thaw();
     }
-    for (const api of apis) await waitFor('readiness to return', () => api.status('/health/ready'), (s) => s === 200);
+    for (const api of apis)
+      await waitFor(
+        'readiness to return',
+        () => api.status('/health/ready'),
+        (s) => s === 200,
+      );
     await Promise.all(senders.map((s) => s.stop()));
 
     const answers = senders.flatMap((s) => s.answers);
     const unavailable = answers.filter((a) => a.answer.status === 503);
-    expect(answers.filter((a) => a.answer.status !== 202 && a.answer.status !== 503).map((a) => [a.answer.status, a.answer.error])).toEqual([]);
+    expect(answers.filter((a) => a.answer.status !== 202 && a.answer.status !== 503).map((a) => [a.answer.status, a.answer.error])).toEqual(
+      [],
+    );
     for (const { answer } of unavailable) {
       expect(answer.retryAfter).toMatch(/^\d+$/);
       expect(answer.ms).toBeLessThanOrEqual(UNAVAILABLE_ANSWER_BOUND_MS);
@@ -114,7 +152,13 @@ describe('PostgreSQL stopped during intake', () => {
       await deliverUntilAccepted(apis[1].url, payload);
       scenario.acknowledge(payload);
     }
-    await waitFor('every transaction to settle', () => scenario.statusCounts(), (c) => c.PROCESSED === scenario.acknowledged.size, 90_000, 500);
+    await waitFor(
+      'every transaction to settle',
+      () => scenario.statusCounts(),
+      (c) => c.PROCESSED === scenario.acknowledged.size,
+      90_000,
+      500,
+    );
     await expectLedgerConsistent(scenario.db, apis[0].url, scenario.acknowledged);
     expect([...apis, worker].every((p) => p.running)).toBe(true);
   });

@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { STORAGE_RETRY_DELAY_MS } from '@app/processing';
 import { expectLedgerConsistent } from '../support/ledger-check';
-import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { type PaycheckProcess } from '../support/processes/paycheck-process';
 import { Scenario } from '../support/scenario';
 import { waitFor } from '../support/wait-for';
-import { WebhookPayload, deliver, deliverUntilAccepted, makePayloads } from '../support/webhooks';
+import { type WebhookPayload, deliver, deliverUntilAccepted, makePayloads } from '../support/webhooks';
 
 /** The contract's bound for answering 503 while PostgreSQL is unavailable. */
 const UNAVAILABLE_ANSWER_BOUND_MS = 5000;
@@ -31,15 +31,22 @@ async function setReadOnly(scenario: Scenario, on: boolean): Promise<void> {
   } finally {
     await admin.end();
   }
-  await waitFor(`read-only ${on ? 'on' : 'off'} to reach new sessions`, async () => {
-    const probe = new Client({ connectionString: scenario.databaseUrl });
-    await probe.connect();
-    try {
-      return (await probe.query<{ default_transaction_read_only: string }>('SHOW default_transaction_read_only')).rows[0].default_transaction_read_only;
-    } finally {
-      await probe.end();
-    }
-  }, (value) => value === (on ? 'on' : 'off'), 10_000, 100);
+  await waitFor(
+    `read-only ${on ? 'on' : 'off'} to reach new sessions`,
+    async () => {
+      const probe = new Client({ connectionString: scenario.databaseUrl });
+      await probe.connect();
+      try {
+        return (await probe.query<{ default_transaction_read_only: string }>('SHOW default_transaction_read_only')).rows[0]
+          .default_transaction_read_only;
+      } finally {
+        await probe.end();
+      }
+    },
+    (value) => value === (on ? 'on' : 'off'),
+    10_000,
+    100,
+  );
 }
 
 describe('PostgreSQL turned read-only', () => {
@@ -58,7 +65,8 @@ describe('PostgreSQL turned read-only', () => {
   const callsPerTransaction = (): Map<string, number> => {
     const calls = new Map<string, number>();
     for (const line of worker.logLines()) {
-      if (line.outcome === 'started' && typeof line.transaction_id === 'string') calls.set(line.transaction_id, (calls.get(line.transaction_id) ?? 0) + 1);
+      if (line.outcome === 'started' && typeof line.transaction_id === 'string')
+        calls.set(line.transaction_id, (calls.get(line.transaction_id) ?? 0) + 1);
     }
     return calls;
   };
@@ -70,7 +78,11 @@ describe('PostgreSQL turned read-only', () => {
       await deliverUntilAccepted(api.url, payload);
       scenario.acknowledge(payload);
     }
-    await waitFor('every call to be in flight', async () => callsPerTransaction(), (calls) => inFlight.every((p) => calls.get(p.transaction_id) === 1));
+    await waitFor(
+      'every call to be in flight',
+      async () => callsPerTransaction(),
+      (calls) => inFlight.every((p) => calls.get(p.transaction_id) === 1),
+    );
 
     await setReadOnly(scenario, true);
     const readOnlySince = Date.now();
@@ -103,12 +115,20 @@ describe('PostgreSQL turned read-only', () => {
       await setReadOnly(scenario, false);
     }
 
-    await waitFor('every transaction to settle', () => scenario.statusCounts(), (c) => c.PROCESSED === scenario.acknowledged.size, 90_000, 500);
+    await waitFor(
+      'every transaction to settle',
+      () => scenario.statusCounts(),
+      (c) => c.PROCESSED === scenario.acknowledged.size,
+      90_000,
+      500,
+    );
     await expectLedgerConsistent(scenario.db, api.url, scenario.acknowledged);
     // Exactly one provider call per transaction, and the rows agree.
     const calls = callsPerTransaction();
     expect([...scenario.acknowledged.keys()].filter((id) => calls.get(id) !== 1).map((id) => [id, calls.get(id)])).toEqual([]);
-    const { rows } = await scenario.db.query<{ attempts: number; n: number }>('SELECT attempts, count(*)::int AS n FROM transactions GROUP BY attempts');
+    const { rows } = await scenario.db.query<{ attempts: number; n: number }>(
+      'SELECT attempts, count(*)::int AS n FROM transactions GROUP BY attempts',
+    );
     expect(rows).toEqual([{ attempts: 1, n: scenario.acknowledged.size }]);
     expect([api, worker].every((p) => p.running)).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { expectLedgerConsistent } from '../support/ledger-check';
-import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { type PaycheckProcess } from '../support/processes/paycheck-process';
 import { Scenario } from '../support/scenario';
 import { waitFor } from '../support/wait-for';
 import { deliver, deliverUntilAccepted, makePayloads } from '../support/webhooks';
@@ -22,7 +22,11 @@ describe('Redis down at intake', () => {
       await deliverUntilAccepted(apis[0].url, payload);
       scenario.acknowledge(payload);
     }
-    await waitFor('the worker to hold the jobs', () => scenario.queue.getJobCounts('active'), (c) => c.active === inHand.length);
+    await waitFor(
+      'the worker to hold the jobs',
+      () => scenario.queue.getJobCounts('active'),
+      (c) => c.active === inHand.length,
+    );
 
     await scenario.redis.stop();
     expect(await worker.terminate()).toEqual({ code: 0, signal: null });
@@ -30,7 +34,12 @@ describe('Redis down at intake', () => {
   });
 
   it('acknowledges webhooks with 202 while Redis is down, reports not ready, and settles them once Redis is back', async () => {
-    for (const api of apis) await waitFor('readiness to drop', () => api.status('/health/ready'), (s) => s === 503);
+    for (const api of apis)
+      await waitFor(
+        'readiness to drop',
+        () => api.status('/health/ready'),
+        (s) => s === 503,
+      );
 
     const payloads = makePayloads(30, 'redis_down');
     const answers = await Promise.all(payloads.map((payload, i) => deliver(apis[i % 2].url, payload)));
@@ -45,9 +54,20 @@ describe('Redis down at intake', () => {
     const worker = await scenario.start('worker');
     await scenario.redis.restart();
 
-    await waitFor('every transaction to settle', () => scenario.statusCounts(), (c) => c.PROCESSED === scenario.acknowledged.size, 60_000, 500);
+    await waitFor(
+      'every transaction to settle',
+      () => scenario.statusCounts(),
+      (c) => c.PROCESSED === scenario.acknowledged.size,
+      60_000,
+      500,
+    );
     await expectLedgerConsistent(scenario.db, apis[0].url, scenario.acknowledged);
-    for (const api of apis) await waitFor('readiness to return', () => api.status('/health/ready'), (s) => s === 200);
+    for (const api of apis)
+      await waitFor(
+        'readiness to return',
+        () => api.status('/health/ready'),
+        (s) => s === 200,
+      );
     expect(worker.running && apis.every((api) => api.running)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
-import { Exit } from '../support/processes/managed-process';
+import { type Exit } from '../support/processes/managed-process';
 import { expectLedgerConsistent } from '../support/ledger-check';
-import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { type PaycheckProcess } from '../support/processes/paycheck-process';
 import { Scenario } from '../support/scenario';
 import { waitFor } from '../support/wait-for';
 import { deliver, deliverUntilAccepted, makePayloads } from '../support/webhooks';
@@ -74,7 +74,11 @@ describe('Redis frozen (SIGSTOP): a partition from a managed Redis', () => {
       await deliverUntilAccepted(apis[0].url, payload);
       scenario.acknowledge(payload);
     }
-    await waitFor('the workers to hold the jobs', () => scenario.queue.getJobCounts('active'), (c) => c.active === inHand.length);
+    await waitFor(
+      'the workers to hold the jobs',
+      () => scenario.queue.getJobCounts('active'),
+      (c) => c.active === inHand.length,
+    );
     scenario.redis.freeze();
   });
 
@@ -113,8 +117,12 @@ describe('Redis frozen (SIGSTOP): a partition from a managed Redis', () => {
   });
 
   it("answers the queue dashboard's API with a 503 problem within 5 s", async () => {
-    const answers = await Promise.all(apis.map((api) => timedGet(`${api.url}/admin/queues/api/queues?activeQueue=settlement&status=latest&page=1&jobsPerPage=10`)));
-    process.stdout.write(`[faults] /admin/queues/api/queues while Redis is frozen: ${answers.map((a) => `${a.status} in ${a.ms} ms`).join(', ')}\n`);
+    const answers = await Promise.all(
+      apis.map((api) => timedGet(`${api.url}/admin/queues/api/queues?activeQueue=settlement&status=latest&page=1&jobsPerPage=10`)),
+    );
+    process.stdout.write(
+      `[faults] /admin/queues/api/queues while Redis is frozen: ${answers.map((a) => `${a.status} in ${a.ms} ms`).join(', ')}\n`,
+    );
     for (const answer of answers) {
       expect([answer.status, answer.contentType]).toEqual([503, expect.stringContaining('application/problem+json')]);
       expect(answer.body).toMatchObject({ status: 503 });
@@ -124,7 +132,9 @@ describe('Redis frozen (SIGSTOP): a partition from a managed Redis', () => {
 
   it('exits 0 on SIGTERM, every role, within the calls in hand + 10 s', async () => {
     const exits = await Promise.all([...apis, ...workers].map((p) => terminateTimed(p)));
-    process.stdout.write(`[faults] SIGTERM while Redis is frozen: ${exits.map((e) => `${e.label} ${JSON.stringify(e.exit)} in ${e.ms} ms`).join(', ')}\n`);
+    process.stdout.write(
+      `[faults] SIGTERM while Redis is frozen: ${exits.map((e) => `${e.label} ${JSON.stringify(e.exit)} in ${e.ms} ms`).join(', ')}\n`,
+    );
     for (const { label, exit, ms } of exits) {
       expect({ label, exit }).toEqual({ label, exit: { code: 0, signal: null } });
       expect(ms).toBeLessThan(SHUTDOWN_BOUND_MS);
@@ -134,7 +144,13 @@ describe('Redis frozen (SIGSTOP): a partition from a managed Redis', () => {
   it('settles everything acknowledged exactly once after the thaw, with fresh processes', async () => {
     scenario.redis.thaw();
     const [api] = await Promise.all([scenario.start('api'), scenario.start('worker')]);
-    await waitFor('every transaction to settle', () => scenario.statusCounts(), (c) => c.PROCESSED === scenario.acknowledged.size, 90_000, 500);
+    await waitFor(
+      'every transaction to settle',
+      () => scenario.statusCounts(),
+      (c) => c.PROCESSED === scenario.acknowledged.size,
+      90_000,
+      500,
+    );
     await expectLedgerConsistent(scenario.db, api.url, scenario.acknowledged);
   });
 });

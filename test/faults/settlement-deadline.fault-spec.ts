@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SHUTDOWN_MARGIN_MS } from '@app/processing';
 import { expectLedgerConsistent } from '../support/ledger-check';
-import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { type PaycheckProcess } from '../support/processes/paycheck-process';
 import { Scenario } from '../support/scenario';
 import { waitFor } from '../support/wait-for';
 import { deliverUntilAccepted, makePayloads } from '../support/webhooks';
@@ -50,7 +50,13 @@ describe('a settlement call that outlives SETTLEMENT_TIMEOUT_MS', () => {
       scenario.acknowledge(payload);
     }
     const ids = payloads.map((p) => p.transaction_id);
-    await waitFor('every transaction to end', () => rows(ids), (r) => r.every((row) => row.status !== 'PROCESSING'), 60_000, 200);
+    await waitFor(
+      'every transaction to end',
+      () => rows(ids),
+      (r) => r.every((row) => row.status !== 'PROCESSING'),
+      60_000,
+      200,
+    );
 
     const ended = await rows(ids);
     for (const row of ended) {
@@ -58,7 +64,9 @@ describe('a settlement call that outlives SETTLEMENT_TIMEOUT_MS', () => {
       // Two deadlines and a backoff, not even one whole 5 s call.
       expect(row.took_ms).toBeLessThan(Number(SLOW_CALL.PROCESSING_DELAY_MS));
     }
-    process.stdout.write(`[faults] 5 s calls, 500 ms deadline, 2 attempts: FAILED ${Math.max(...ended.map((row) => row.took_ms))} ms after acceptance at the slowest\n`);
+    process.stdout.write(
+      `[faults] 5 s calls, 500 ms deadline, 2 attempts: FAILED ${Math.max(...ended.map((row) => row.took_ms))} ms after acceptance at the slowest\n`,
+    );
     for (const id of ids) failedOnPurpose.add(id);
     await expectLedgerConsistent(scenario.db, api.url, scenario.acknowledged, { failed: failedOnPurpose, maxAttempts: 2 });
     expect(await worker.terminate()).toEqual({ code: 0, signal: null });
@@ -74,8 +82,20 @@ describe('a settlement call that outlives SETTLEMENT_TIMEOUT_MS', () => {
       scenario.acknowledge(payload);
     }
     const ids = payloads.map((p) => p.transaction_id);
-    const callsReceived = () => stuck.logLines().filter((line) => typeof line.transaction_id === 'string' && ids.includes(line.transaction_id) && String(line.msg).startsWith('settlement call received')).length;
-    await waitFor('the gateway to hold every call', async () => callsReceived(), (n) => n === ids.length);
+    const callsReceived = () =>
+      stuck
+        .logLines()
+        .filter(
+          (line) =>
+            typeof line.transaction_id === 'string' &&
+            ids.includes(line.transaction_id) &&
+            String(line.msg).startsWith('settlement call received'),
+        ).length;
+    await waitFor(
+      'the gateway to hold every call',
+      async () => callsReceived(),
+      (n) => n === ids.length,
+    );
 
     const bound = STUCK_TIMEOUT_MS + SHUTDOWN_MARGIN_MS;
     const started = Date.now();
@@ -86,12 +106,23 @@ describe('a settlement call that outlives SETTLEMENT_TIMEOUT_MS', () => {
     process.stdout.write(`[faults] SIGTERM with ${ids.length} never-answered calls in hand: exit 0 after ${took} ms (bound ${bound} ms)\n`);
 
     // Each call ended at its deadline as a failed attempt, and Redis recorded the job's end.
-    for (const row of await rows(ids)) expect(row).toMatchObject({ status: 'PROCESSING', attempts: 1, last_error: `settlement call timed out after ${STUCK_TIMEOUT_MS} ms` });
+    for (const row of await rows(ids))
+      expect(row).toMatchObject({
+        status: 'PROCESSING',
+        attempts: 1,
+        last_error: `settlement call timed out after ${STUCK_TIMEOUT_MS} ms`,
+      });
     expect(await scenario.queue.getJobCounts('active')).toEqual({ active: 0 });
 
     // A working worker takes them over and settles each once.
     await scenario.start('worker');
-    await waitFor('every transaction to settle', () => rows(ids), (r) => r.every((row) => row.status === 'PROCESSED'), 60_000, 200);
+    await waitFor(
+      'every transaction to settle',
+      () => rows(ids),
+      (r) => r.every((row) => row.status === 'PROCESSED'),
+      60_000,
+      200,
+    );
     await expectLedgerConsistent(scenario.db, api.url, scenario.acknowledged, { failed: failedOnPurpose, maxAttempts: 2 });
   });
 });

@@ -1,7 +1,7 @@
 import { WORKER_LOCK_DURATION_MS, WORKER_STALLED_INTERVAL_MS } from '@app/processing';
 import { settlementJobId } from '@app/queue';
 import { expectLedgerConsistent } from '../support/ledger-check';
-import { PaycheckProcess } from '../support/processes/paycheck-process';
+import { type PaycheckProcess } from '../support/processes/paycheck-process';
 import { Scenario } from '../support/scenario';
 import { waitFor } from '../support/wait-for';
 import { deliverUntilAccepted, makePayloads } from '../support/webhooks';
@@ -27,7 +27,11 @@ describe('a worker SIGKILLed with jobs in hand', () => {
       await deliverUntilAccepted(api.url, payload);
       scenario.acknowledge(payload);
     }
-    await waitFor('the victim to hold every job', () => scenario.queue.getJobCounts('active'), (c) => c.active === TRANSACTIONS);
+    await waitFor(
+      'the victim to hold every job',
+      () => scenario.queue.getJobCounts('active'),
+      (c) => c.active === TRANSACTIONS,
+    );
 
     const killedAt = Date.now();
     expect((await victim.kill()).signal).toBe('SIGKILL');
@@ -35,8 +39,16 @@ describe('a worker SIGKILLed with jobs in hand', () => {
 
     // Lock expiry plus one stall check, with room for a slow machine.
     const ceiling = 3 * (WORKER_LOCK_DURATION_MS + WORKER_STALLED_INTERVAL_MS);
-    await waitFor('every job to come back and settle', () => scenario.statusCounts(), (c) => c.PROCESSED === TRANSACTIONS, ceiling, 500);
-    const { rows } = await scenario.db.query<{ first: Date; last: Date }>(`SELECT min(processed_at) AS first, max(processed_at) AS last FROM transactions`);
+    await waitFor(
+      'every job to come back and settle',
+      () => scenario.statusCounts(),
+      (c) => c.PROCESSED === TRANSACTIONS,
+      ceiling,
+      500,
+    );
+    const { rows } = await scenario.db.query<{ first: Date; last: Date }>(
+      `SELECT min(processed_at) AS first, max(processed_at) AS last FROM transactions`,
+    );
     process.stdout.write(
       `[faults] SIGKILL -> first settlement by the rescuer ${((rows[0].first.getTime() - killedAt) / 1000).toFixed(1)} s, last ${((rows[0].last.getTime() - killedAt) / 1000).toFixed(1)} s\n`,
     );

@@ -68,7 +68,8 @@ async function smoke(): Promise<void> {
 
   const body = webhookBody();
   const answer = await deliver(api.url, body);
-  if (answer.status !== 202) throw new Error(`POST /v1/webhooks/transactions answered ${answer.status} ${answer.error ?? JSON.stringify(answer.body)}`);
+  if (answer.status !== 202)
+    throw new Error(`POST /v1/webhooks/transactions answered ${answer.status} ${answer.error ?? JSON.stringify(answer.body)}`);
   say(`webhook ${body.transaction_id} accepted (202); waiting for PROCESSED`);
   const final = await waitFor(
     `${body.transaction_id} to end PROCESSED or FAILED`,
@@ -94,7 +95,7 @@ async function cleanUp(): Promise<void> {
 }
 
 const begun = Date.now();
-smoke()
+void smoke()
   .then(
     () => ({ ok: true, line: 'dist/ migrated, API and worker took a webhook to PROCESSED, both exited 0 on SIGTERM' }),
     (error: Error) => {

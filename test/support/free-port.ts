@@ -1,4 +1,4 @@
-import { AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 
 /** A port nothing listens on right now (the kernel picks it). */
 export function freePort(): Promise<number> {

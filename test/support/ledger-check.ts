@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { WebhookPayload, getJson } from './webhooks';
+import { type WebhookPayload, getJson } from './webhooks';
 
 interface StoredRow {
   transaction_id: string;
@@ -60,7 +60,11 @@ export async function expectLedgerConsistent(
     const intended = failed.has(row.transaction_id) ? 'FAILED' : 'PROCESSED';
     expect({ id: row.transaction_id, status: row.status }).toEqual({ id: row.transaction_id, status: intended });
     expect(paise(row.amount)).toBe(paise(sent.amount));
-    expect([row.source_account, row.destination_account, row.currency]).toEqual([sent.source_account, sent.destination_account, sent.currency]);
+    expect([row.source_account, row.destination_account, row.currency]).toEqual([
+      sent.source_account,
+      sent.destination_account,
+      sent.currency,
+    ]);
     if (intended === 'FAILED') {
       expect(row.last_error).toEqual(expect.any(String));
       if (expectations.maxAttempts) expect(row.attempts).toBe(expectations.maxAttempts);
@@ -75,7 +79,9 @@ export async function expectLedgerConsistent(
   for (const posting of postings.rows) legs.set(posting.transaction_id, [...(legs.get(posting.transaction_id) ?? []), posting]);
   for (const [id, sent] of acknowledged) {
     const mine = (legs.get(id) ?? []).map((leg) => `${leg.side} ${leg.account_id} ${rupees(paise(leg.amount))}`).sort();
-    const want = failed.has(id) ? [] : [`credit ${sent.destination_account} ${rupees(paise(sent.amount))}`, `debit ${sent.source_account} ${rupees(-paise(sent.amount))}`];
+    const want = failed.has(id)
+      ? []
+      : [`credit ${sent.destination_account} ${rupees(paise(sent.amount))}`, `debit ${sent.source_account} ${rupees(-paise(sent.amount))}`];
     expect({ id, legs: mine }).toEqual({ id, legs: want });
   }
 

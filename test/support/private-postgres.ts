@@ -49,23 +49,48 @@ export class PrivatePostgres {
 
   async restart(): Promise<void> {
     if (this.process?.running) throw new Error('PostgreSQL is already running');
-    this.process = new ManagedProcess('postgres', join(this.bin, 'postgres'), [
-      '-D', join(this.folder, 'data'), '-p', String(this.port), '-k', this.folder,
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200',
-      // Durability is not under test here (the OS never crashes): keep it fast.
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-    ], join(this.folder, `postgres-${++this.starts}.log`), { ...this.user });
+    this.process = new ManagedProcess(
+      'postgres',
+      join(this.bin, 'postgres'),
+      [
+        '-D',
+        join(this.folder, 'data'),
+        '-p',
+        String(this.port),
+        '-k',
+        this.folder,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'max_connections=200',
+        // Durability is not under test here (the OS never crashes): keep it fast.
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+      ],
+      join(this.folder, `postgres-${++this.starts}.log`),
+      { ...this.user },
+    );
     const proc = this.process;
-    await waitFor('PostgreSQL to accept connections', async () => {
-      if (!proc.running) return false;
-      const client = new Client({ connectionString: this.url('postgres'), connectionTimeoutMillis: 1000 });
-      try {
-        await client.connect();
-        return true;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    }, (up) => up || !proc.running, 30_000, 100);
+    await waitFor(
+      'PostgreSQL to accept connections',
+      async () => {
+        if (!proc.running) return false;
+        const client = new Client({ connectionString: this.url('postgres'), connectionTimeoutMillis: 1000 });
+        try {
+          await client.connect();
+          return true;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      (up) => up || !proc.running,
+      30_000,
+      100,
+    );
     if (!proc.running) throw new Error(`postgres exited: ${proc.logTail()}`);
   }
 
@@ -91,7 +116,12 @@ export class PrivatePostgres {
     if (!postmaster || !this.process?.running) return [];
     let children: number[] = [];
     try {
-      children = execFileSync('pgrep', ['-P', String(postmaster)]).toString().trim().split('\n').filter(Boolean).map(Number);
+      children = execFileSync('pgrep', ['-P', String(postmaster)])
+        .toString()
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
     } catch {
       // pgrep exits 1 when there are no children
     }

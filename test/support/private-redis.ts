@@ -46,12 +46,35 @@ export class PrivateRedis {
   async restart(): Promise<void> {
     if (this.process?.running) throw new Error('Redis is already running');
     const log = join(this.folder, `redis-${++this.starts}.log`);
-    this.process = new ManagedProcess('redis', 'redis-server', [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-      '--daemonize', 'no', '--dir', this.folder, '--maxmemory-policy', 'noeviction',
-    ], log);
+    this.process = new ManagedProcess(
+      'redis',
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--dir',
+        this.folder,
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      log,
+    );
     const proc = this.process;
-    await waitFor('Redis to answer', async () => proc.running && (await redisAnswers(this.port)), (up) => up || !proc.running, 20_000, 50);
+    await waitFor(
+      'Redis to answer',
+      async () => proc.running && (await redisAnswers(this.port)),
+      (up) => up || !proc.running,
+      20_000,
+      50,
+    );
     if (!proc.running) throw new Error(`redis-server exited: ${proc.logTail()}`);
   }
 

@@ -4,7 +4,7 @@ import Stripe from 'stripe';
 import type { Test } from 'supertest';
 // Tests read the providers' published sample events where the providers keep them.
 import { providerFixture } from '../../libs/webhooks/src/providers/testing-fixtures';
-import { TestApp, uniqueId } from './test-app';
+import { type TestApp, uniqueId } from './test-app';
 import type { Delivery } from './webhooks';
 
 export const STRIPE_SECRET = 'whsec_e2eTestSigningSecret0123456789';
@@ -74,7 +74,12 @@ export const stripeKit: ProviderKit = {
       'data.object.amount': r.minor,
       'data.object.currency': r.currency,
     }),
-  ignored: () => providerFixture('stripe', 'payment_intent.succeeded', { id: uniqueId('evt'), type: 'payment_intent.created', 'data.object.id': uniqueId('pi') }),
+  ignored: () =>
+    providerFixture('stripe', 'payment_intent.succeeded', {
+      id: uniqueId('evt'),
+      type: 'payment_intent.created',
+      'data.object.id': uniqueId('pi'),
+    }),
   signatureHeaders: (body) => ({ 'Stripe-Signature': stripe.webhooks.generateTestHeaderString({ payload: body, secret: STRIPE_SECRET }) }),
   paymentTransactionId: (p) => `stripe:${p.id}`,
   refundTransactionId: (r) => `stripe:${r.id}`,
@@ -115,7 +120,8 @@ export const razorpayKit: ProviderKit = {
       'payload.payment.entity.id': r.paymentId,
       'payload.payment.entity.currency': r.currency,
     }),
-  ignored: () => providerFixture('razorpay', 'payment.captured', { event: 'payment.authorized', 'payload.payment.entity.id': uniqueId('pay') }),
+  ignored: () =>
+    providerFixture('razorpay', 'payment.captured', { event: 'payment.authorized', 'payload.payment.entity.id': uniqueId('pay') }),
   signatureHeaders: (body) => ({ 'X-Razorpay-Signature': razorpaySignature(body) }),
   paymentTransactionId: (p) => `razorpay:${p.id}`,
   refundTransactionId: (r) => `razorpay:${r.id}`,
@@ -167,7 +173,12 @@ export const paystackKit: ProviderKit = {
 };
 
 /** POSTs exactly these bytes to a provider route, signed unless `headers` says otherwise. */
-export function postProviderEvent(app: TestApp, kit: ProviderKit, body: string, headers: Record<string, string> = kit.signatureHeaders(body)): Test {
+export function postProviderEvent(
+  app: TestApp,
+  kit: ProviderKit,
+  body: string,
+  headers: Record<string, string> = kit.signatureHeaders(body),
+): Test {
   const req = app.http().post(`/v1/webhooks/${kit.name}`).set('Content-Type', 'application/json');
   for (const [name, value] of Object.entries(headers)) req.set(name, value);
   return req.send(body);
@@ -193,7 +204,17 @@ export function stripePaymentEvent(paymentIntent: string, customer: string, pais
     api_version: '2024-06-20',
     type: 'payment_intent.succeeded',
     livemode: false,
-    data: { object: { id: paymentIntent, object: 'payment_intent', amount: paise, amount_received: paise, currency: 'inr', customer, status: 'succeeded' } },
+    data: {
+      object: {
+        id: paymentIntent,
+        object: 'payment_intent',
+        amount: paise,
+        amount_received: paise,
+        currency: 'inr',
+        customer,
+        status: 'succeeded',
+      },
+    },
   });
 }
 

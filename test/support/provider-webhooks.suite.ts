@@ -1,6 +1,16 @@
 import { sampleValue } from './prometheus-text';
-import { ProviderKit, balanceOf, postProviderEvent } from './provider-deliveries';
-import { TestApp, countTransactionRows, expectProblem, getTransaction, isolatedEnv, postingsFor, startTestApp, uniqueId, waitFor } from './test-app';
+import { type ProviderKit, balanceOf, postProviderEvent } from './provider-deliveries';
+import {
+  type TestApp,
+  countTransactionRows,
+  expectProblem,
+  getTransaction,
+  isolatedEnv,
+  postingsFor,
+  startTestApp,
+  uniqueId,
+  waitFor,
+} from './test-app';
 
 /**
  * The behaviour every provider route shares, against real PostgreSQL and Redis with a worker in
@@ -10,7 +20,11 @@ import { TestApp, countTransactionRows, expectProblem, getTransaction, isolatedE
 export function describeProviderWebhooks(kit: ProviderKit, context: { app: () => TestApp }): void {
   const app = () => context.app();
   const send = (event: Record<string, unknown>) => postProviderEvent(app(), kit, JSON.stringify(event));
-  const processed = (id: string) => waitFor(() => getTransaction(app(), id), (res) => res.body.status === 'PROCESSED');
+  const processed = (id: string) =>
+    waitFor(
+      () => getTransaction(app(), id),
+      (res) => res.body.status === 'PROCESSED',
+    );
   const rows = (id: string) => countTransactionRows(app().app, id);
 
   it('records a signed payment (202; Paystack 200), settles it and posts it to the customer and the merchant', async () => {
@@ -19,7 +33,12 @@ export function describeProviderWebhooks(kit: ProviderKit, context: { app: () =>
     const res = await send(kit.payment(payment)).expect(kit.acceptedStatus);
     expect(res.headers.location).toBe(`/v1/transactions/${encodeURIComponent(id)}`);
     expect(res.headers['idempotent-replayed']).toBeUndefined();
-    expect(res.body).toMatchObject({ transaction_id: id, source_account: kit.customerAccount(payment), destination_account: kit.merchantAccount, status: 'PROCESSING' });
+    expect(res.body).toMatchObject({
+      transaction_id: id,
+      source_account: kit.customerAccount(payment),
+      destination_account: kit.merchantAccount,
+      status: 'PROCESSING',
+    });
 
     expect((await processed(id)).body.status).toBe('PROCESSED');
     const legs = await postingsFor(app().app, id);
@@ -49,7 +68,13 @@ export function describeProviderWebhooks(kit: ProviderKit, context: { app: () =>
 
   it('answers a refund that arrives before its payment with a retryable 503, then records it once the payment is there', async () => {
     const payment = kit.newPayment();
-    const refund = { id: uniqueId('rf'), paymentId: payment.id, minor: payment.minor, currency: payment.currency, reference: payment.reference };
+    const refund = {
+      id: uniqueId('rf'),
+      paymentId: payment.id,
+      minor: payment.minor,
+      currency: payment.currency,
+      reference: payment.reference,
+    };
     const early = await send(kit.refund(refund));
     expect(expectProblem(early, 503).type).toMatch(/payment-not-recorded$/);
     expect(early.headers['retry-after']).toBe('60');
@@ -68,14 +93,22 @@ export function describeProviderWebhooks(kit: ProviderKit, context: { app: () =>
     // Every kit's default currency has two decimals: 1000.00 paid, 300.00 and 200.00 refunded.
     const payment = kit.newPayment({ minor: 100_000 });
     const currency = (await send(kit.payment(payment)).expect(kit.acceptedStatus)).body.currency as string;
-    const refunds = [30_000, 20_000].map((minor) => ({ id: uniqueId('rf'), paymentId: payment.id, minor, currency: payment.currency, reference: payment.reference }));
+    const refunds = [30_000, 20_000].map((minor) => ({
+      id: uniqueId('rf'),
+      paymentId: payment.id,
+      minor,
+      currency: payment.currency,
+      reference: payment.reference,
+    }));
     for (const refund of refunds) {
       const body = JSON.stringify(kit.refund(refund));
       await postProviderEvent(app(), kit, body).expect(kit.acceptedStatus);
       await postProviderEvent(app(), kit, body).expect(kit.acceptedStatus).expect('Idempotent-Replayed', 'true');
     }
     for (const id of [kit.paymentTransactionId(payment), ...refunds.map(kit.refundTransactionId)]) await processed(id);
-    const refunded = await Promise.all(refunds.map(async (r) => (await postingsFor(app().app, kit.refundTransactionId(r))).map((leg) => leg.amount)));
+    const refunded = await Promise.all(
+      refunds.map(async (r) => (await postingsFor(app().app, kit.refundTransactionId(r))).map((leg) => leg.amount)),
+    );
     expect(refunded).toEqual([
       ['300.00', '-300.00'],
       ['200.00', '-200.00'],
@@ -100,7 +133,10 @@ export function describeProviderWebhooks(kit: ProviderKit, context: { app: () =>
     expect(res.body).toEqual({ status: 'ignored', event: type });
     const after = (await app().http().get('/metrics').expect(200)).text;
     const labels = { provider: kit.name, outcome: 'ignored' };
-    expect((sampleValue(after, 'paycheck_webhooks_received_total', labels) ?? NaN) - (sampleValue(before, 'paycheck_webhooks_received_total', labels) ?? NaN)).toBe(1);
+    expect(
+      (sampleValue(after, 'paycheck_webhooks_received_total', labels) ?? NaN) -
+        (sampleValue(before, 'paycheck_webhooks_received_total', labels) ?? NaN),
+    ).toBe(1);
   });
 
   it.each([0, 1])('converts the minor units of a currency without two decimals exactly (case %i)', async (index) => {

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { SETTLEMENT_QUEUE, redisConnectionOptions } from '@app/queue';
-import { PaycheckProcess, Role } from './processes/paycheck-process';
+import { PaycheckProcess, type Role } from './processes/paycheck-process';
 import { makeTempFolder, releaseAll } from './processes/resources';
 import { PrivatePostgres } from './private-postgres';
 import { PrivateRedis } from './private-redis';
 import { TEST_SERVER_URL, createEmptyDatabase, dropDatabase, testDatabaseUrl } from './test-databases';
-import { WebhookPayload } from './webhooks';
+import { type WebhookPayload } from './webhooks';
 
 /**
  * One fault scenario's world: its own database, its own Redis and queue prefix, the Paycheck
@@ -81,7 +81,9 @@ export class Scenario {
 
   /** Status counts over every stored transaction. */
   async statusCounts(): Promise<Record<string, number>> {
-    const { rows } = await this.db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM transactions GROUP BY status`);
+    const { rows } = await this.db.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM transactions GROUP BY status`,
+    );
     return Object.fromEntries(rows.map((row) => [row.status, row.n]));
   }
 

@@ -1,12 +1,12 @@
-import { INestApplication } from '@nestjs/common';
+import { type INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { Job, Queue } from 'bullmq';
-import request, { Response, Test } from 'supertest';
-import { DataSource } from 'typeorm';
-import { AppConfig, loadConfig } from '@app/config';
+import { type Job, type Queue } from 'bullmq';
+import request, { type Response, type Test } from 'supertest';
+import { type DataSource } from 'typeorm';
+import { type AppConfig, loadConfig } from '@app/config';
 import { SETTLEMENT_QUEUE } from '@app/queue';
-import { CreateAppOptions, createApp } from '../../apps/server/src/bootstrap/create-app';
+import { type CreateAppOptions, createApp } from '../../apps/server/src/bootstrap/create-app';
 import { TEMPLATE_ENV, createTestDatabase } from './test-databases';
 import { uniqueSuffix } from './unique-names';
 
@@ -86,12 +86,17 @@ function dataSourceOf(app: INestApplication): DataSource {
 }
 
 export async function countTransactionRows(app: INestApplication, transactionId: string): Promise<number> {
-  const [{ count }] = await dataSourceOf(app).query(`SELECT count(*)::int AS count FROM transactions WHERE transaction_id = $1`, [transactionId]);
+  const [{ count }] = await dataSourceOf(app).query(`SELECT count(*)::int AS count FROM transactions WHERE transaction_id = $1`, [
+    transactionId,
+  ]);
   return count;
 }
 
 /** The ledger legs posted for one transaction, credit first. */
-export async function postingsFor(app: INestApplication, transactionId: string): Promise<Array<{ account_id: string; side: string; amount: string; currency: string }>> {
+export async function postingsFor(
+  app: INestApplication,
+  transactionId: string,
+): Promise<Array<{ account_id: string; side: string; amount: string; currency: string }>> {
   return dataSourceOf(app).query(
     `SELECT p.account_id, p.side, p.amount::text AS amount, p.currency
        FROM ledger_postings p JOIN transactions t ON t.id = p.transaction_id

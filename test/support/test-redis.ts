@@ -19,7 +19,12 @@ export async function deleteKeys(redis: Redis, pattern: string): Promise<number>
 
 /** Deletes every key whose name starts with `prefix` (a run's or a queue's), on its own connection. */
 export async function deleteKeysStartingWith(prefix: string, url: string = TEST_REDIS_URL): Promise<number> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS, connectTimeout: COMMAND_TIMEOUT_MS });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    connectTimeout: COMMAND_TIMEOUT_MS,
+  });
   redis.on('error', () => undefined); // a refused connection rejects connect() below; no second report
   try {
     await redis.connect();

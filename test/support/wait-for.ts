@@ -37,7 +37,8 @@ async function poll<T>(what: string, probe: Probe<T>, accept: (value: T) => bool
       lastError = error;
     }
     if (Date.now() > deadline) {
-      const detail = lastError instanceof Error ? `; last error: ${lastError.message}` : `; last value: ${JSON.stringify(last)?.slice(0, 500)}`;
+      const detail =
+        lastError instanceof Error ? `; last error: ${lastError.message}` : `; last value: ${JSON.stringify(last)?.slice(0, 500)}`;
       throw new Error(`waited ${timeoutMs} ms for ${what}${detail}`);
     }
     await sleep(everyMs);

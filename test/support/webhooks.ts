@@ -42,9 +42,16 @@ export function makePayloads(count: number, label: string): WebhookPayload[] {
   const run = randomBytes(3).toString('hex');
   return Array.from({ length: count }, (_, i) => {
     const source = ACCOUNTS[i % ACCOUNTS.length];
-    const destination = ACCOUNTS[(i * 3 + 1) % ACCOUNTS.length] === source ? ACCOUNTS[(i + 2) % ACCOUNTS.length] : ACCOUNTS[(i * 3 + 1) % ACCOUNTS.length];
+    const destination =
+      ACCOUNTS[(i * 3 + 1) % ACCOUNTS.length] === source ? ACCOUNTS[(i + 2) % ACCOUNTS.length] : ACCOUNTS[(i * 3 + 1) % ACCOUNTS.length];
     const paise = 100 + ((i * 7919) % 99_900); // 1.00 .. 999.99
-    return { transaction_id: `${label}_${run}_${i}`, source_account: source, destination_account: destination, amount: paise / 100, currency: 'INR' };
+    return {
+      transaction_id: `${label}_${run}_${i}`,
+      source_account: source,
+      destination_account: destination,
+      amount: paise / 100,
+      currency: 'INR',
+    };
   });
 }
 
@@ -91,7 +98,8 @@ export async function deliverUntilAccepted(baseUrl: string, payload: WebhookPayl
   for (;;) {
     const answer = await deliver(baseUrl, payload);
     if (answer.status === 202) return answer;
-    if (Date.now() > deadline) throw new Error(`${payload.transaction_id} never accepted; last answer ${answer.status} ${answer.error ?? ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`${payload.transaction_id} never accepted; last answer ${answer.status} ${answer.error ?? ''}`);
     await new Promise((resolve) => setTimeout(resolve, REDELIVERY_EVERY_MS));
   }
 }

@@ -19,7 +19,8 @@ const SECRETS = ['DATABASE_URL', 'REDIS_URL', 'WEBHOOK_SECRET', 'API_KEYS'];
 const CONFIG_VARIABLES = [...read('libs/config/src/load-config.ts').matchAll(/read\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1]);
 
 /** `${NAME:-default}` as Compose would resolve it with nothing set. */
-const interpolate = (value: unknown): string => String(value).replace(/\$\{[A-Z0-9_]+(?::?-([^}]*))?\}/g, (_, fallback?: string) => fallback ?? '');
+const interpolate = (value: unknown): string =>
+  String(value).replace(/\$\{[A-Z0-9_]+(?::?-([^}]*))?\}/g, (_, fallback?: string) => fallback ?? '');
 
 /** Compose durations: 45s, 1m30s, 1500ms. */
 function durationMs(value: string): number {
@@ -137,7 +138,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives every app container a stop grace period longer than the worker\'s own shutdown bound', () => {
+  it("gives every app container a stop grace period longer than the worker's own shutdown bound", () => {
     for (const role of ['api', 'worker']) {
       const config = loadConfig(env(role));
       expect(config.settlementTimeoutMs).toBeGreaterThan(config.processingDelayMs);
@@ -164,7 +165,11 @@ describe('render.yaml', () => {
   const worker = blueprint.services.find((s: Yaml) => s.type === 'worker') as Yaml;
   const vars = (service: Yaml): Yaml[] => service.envVars.flatMap((v: Yaml) => (v.fromGroup ? (groups.get(v.fromGroup) ?? []) : [v]));
   const values = (service: Yaml): Record<string, string> =>
-    Object.fromEntries(vars(service).filter((v) => 'value' in v).map((v) => [v.key, String(v.value)]));
+    Object.fromEntries(
+      vars(service)
+        .filter((v) => 'value' in v)
+        .map((v) => [v.key, String(v.value)]),
+    );
 
   it('declares a web service with a health check path and a background worker, each in its role', () => {
     expect(web?.healthCheckPath).toMatch(/^\/health\/(live|ready)$/);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Registry } from 'prom-client';
+import { type Registry } from 'prom-client';
 import { parse } from 'yaml';
-import { PaycheckMetrics, QueueMetrics, QueueSampler, createMetricsRegistry } from '@app/observability';
+import { PaycheckMetrics, QueueMetrics, type QueueSampler, createMetricsRegistry } from '@app/observability';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -57,7 +57,9 @@ describe('Grafana dashboard', () => {
   });
 
   it('uses the provisioned Prometheus datasource in every panel and query', () => {
-    const provisioned = parse(read('monitoring/grafana/provisioning/datasources/prometheus.yml')) as { datasources: { uid: string; type: string }[] };
+    const provisioned = parse(read('monitoring/grafana/provisioning/datasources/prometheus.yml')) as {
+      datasources: { uid: string; type: string }[];
+    };
     const uids = new Set(provisioned.datasources.filter((ds) => ds.type === 'prometheus').map((ds) => ds.uid));
     for (const panel of panels.filter((p) => p.type !== 'row')) {
       expect([panel.title, uids.has(panel.datasource?.uid ?? '')]).toEqual([panel.title, true]);
@@ -71,9 +73,13 @@ describe('Grafana dashboard', () => {
   });
 
   it('is loaded from where docker-compose.yml mounts it', () => {
-    const provider = parse(read('monitoring/grafana/provisioning/dashboards/dashboards.yml')) as { providers: { options: { path: string } }[] };
+    const provider = parse(read('monitoring/grafana/provisioning/dashboards/dashboards.yml')) as {
+      providers: { options: { path: string } }[];
+    };
     const compose = parse(read('docker-compose.yml')) as { services: Record<string, { volumes?: string[] }> };
-    const mount = (compose.services.grafana.volumes ?? []).find((volume) => volume.startsWith('./monitoring/grafana/dashboards/paycheck.json:'));
+    const mount = (compose.services.grafana.volumes ?? []).find((volume) =>
+      volume.startsWith('./monitoring/grafana/dashboards/paycheck.json:'),
+    );
     expect(mount).toBeDefined();
     expect(dirname(mount!.split(':')[1])).toBe(provider.providers[0].options.path);
   });

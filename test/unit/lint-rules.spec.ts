@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { RuleTester } from 'eslint';
+import { type Rule, RuleTester } from 'eslint';
 import tseslint from 'typescript-eslint';
 
 // eslint.rules.cjs is plain CommonJS, shared with eslint.config.mjs.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { rules } = require('../../eslint.rules.cjs') as { rules: Record<string, import('eslint').Rule.RuleModule> };
+const { rules } = require('../../eslint.rules.cjs') as { rules: Record<string, Rule.RuleModule> };
 
 const root = path.resolve(__dirname, '../..');
 const at = (file: string) => path.join(root, file);
@@ -23,9 +23,17 @@ describe('import-boundaries', () => {
       { code: "import { x } from '@app/money/src/amount';", filename: at('libs/ledger/src/a.ts'), errors: [{ messageId: 'boundary' }] },
       { code: "import { x } from '../../money/src/amount';", filename: at('libs/ledger/src/a.ts'), errors: [{ messageId: 'boundary' }] },
       { code: "export { x } from '../../money/src/amount';", filename: at('libs/ledger/src/a.ts'), errors: [{ messageId: 'boundary' }] },
-      { code: "import { main } from '../../../apps/server/src/main';", filename: at('libs/ledger/src/a.ts'), errors: [{ messageId: 'boundary' }] },
+      {
+        code: "import { main } from '../../../apps/server/src/main';",
+        filename: at('libs/ledger/src/a.ts'),
+        errors: [{ messageId: 'boundary' }],
+      },
       { code: "import { LedgerService } from '@app/ledger';", filename: at('libs/ledger/src/a.ts'), errors: [{ messageId: 'boundary' }] },
-      { code: "import { x } from '../../../libs/ledger/src/ledger.service';", filename: at('apps/server/src/a.ts'), errors: [{ messageId: 'boundary' }] },
+      {
+        code: "import { x } from '../../../libs/ledger/src/ledger.service';",
+        filename: at('apps/server/src/a.ts'),
+        errors: [{ messageId: 'boundary' }],
+      },
     ],
   });
 });

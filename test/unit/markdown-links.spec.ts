@@ -50,7 +50,10 @@ describe('the link checker', () => {
   });
 
   it('reports a missing file, a missing anchor and a link leaving the repository', () => {
-    write('docs/a.md', '# A\n## Known\n[ok](../README.md#top) [self](#known) [gone](b.md) [anchor](#unknown) [out](../../elsewhere/X.md)\n');
+    write(
+      'docs/a.md',
+      '# A\n## Known\n[ok](../README.md#top) [self](#known) [gone](b.md) [anchor](#unknown) [out](../../elsewhere/X.md)\n',
+    );
     write('README.md', '# Top\n');
     expect(deadLinks(root, 'docs/a.md').map((d) => [d.target, d.reason])).toEqual([
       ['b.md', 'no such file'],

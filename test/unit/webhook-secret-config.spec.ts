@@ -57,9 +57,9 @@ describe('WEBHOOK_SECRET validation', () => {
 
   it('accepts exactly the secrets the verifier accepts', () => {
     const chars = [...'ABCXYZabcxyz0189+/=-_.!'];
-    const entry = fc.tuple(fc.constantFrom('', 'whsec_', 'WHSEC_'), fc.array(fc.constantFrom(...chars), { maxLength: 14 })).map(
-      ([prefix, body]) => prefix + body.join(''),
-    );
+    const entry = fc
+      .tuple(fc.constantFrom('', 'whsec_', 'WHSEC_'), fc.array(fc.constantFrom(...chars), { maxLength: 14 }))
+      .map(([prefix, body]) => prefix + body.join(''));
     fc.assert(
       fc.property(entry, (secret) => {
         fc.pre(secret.trim() !== ''); // an empty variable means "unset", not a secret

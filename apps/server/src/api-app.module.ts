@@ -14,6 +14,10 @@ export function apiFeatureModules(webhooks?: WebhooksModuleOptions): DynamicModu
 @Module({})
 export class ApiAppModule {
   static forRoot(config: AppConfig, webhooks?: WebhooksModuleOptions): DynamicModule {
-    return { module: ApiAppModule, imports: [CoreModule.forRoot(config), ...(apiFeatureModules(webhooks) ?? [])], controllers: [RootController] };
+    return {
+      module: ApiAppModule,
+      imports: [CoreModule.forRoot(config), ...(apiFeatureModules(webhooks) ?? [])],
+      controllers: [RootController],
+    };
   }
 }

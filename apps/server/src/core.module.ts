@@ -12,7 +12,14 @@ export class CoreModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CoreModule,
-      imports: [ConfigModule.forRoot(config), ObservabilityModule.forRoot(config), DatabaseModule, QueueModule, HealthModule, SecurityModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        ObservabilityModule.forRoot(config),
+        DatabaseModule,
+        QueueModule,
+        HealthModule,
+        SecurityModule,
+      ],
     };
   }
 }

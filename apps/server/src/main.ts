@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { AppConfig, ConfigError, loadConfig } from '@app/config';
+import { type AppConfig, ConfigError, loadConfig } from '@app/config';
 import { DatabaseUnreachableError, waitForDatabase } from '@app/database';
 import { rootLoggerFor } from '@app/observability';
 import { createApp } from './bootstrap/create-app';

@@ -46,7 +46,11 @@ describe('loadConfig', () => {
     });
 
     it('treats empty and blank values as unset', () => {
-      expect(loadConfig({ PORT: '', LOG_LEVEL: '   ', QUEUE_PREFIX: '' })).toMatchObject({ port: 8080, logLevel: 'info', queuePrefix: 'paycheck' });
+      expect(loadConfig({ PORT: '', LOG_LEVEL: '   ', QUEUE_PREFIX: '' })).toMatchObject({
+        port: 8080,
+        logLevel: 'info',
+        queuePrefix: 'paycheck',
+      });
     });
 
     it('returns a frozen object', () => {
@@ -62,7 +66,12 @@ describe('loadConfig', () => {
       ['APP_ROLE', 'api', 'role', 'api'],
       ['PORT', '3000', 'port', 3000],
       ['PORT', '0', 'port', 0],
-      ['DATABASE_URL', 'postgresql://u:p@db.example.com:6543/postgres?sslmode=require', 'databaseUrl', 'postgresql://u:p@db.example.com:6543/postgres?sslmode=require'],
+      [
+        'DATABASE_URL',
+        'postgresql://u:p@db.example.com:6543/postgres?sslmode=require',
+        'databaseUrl',
+        'postgresql://u:p@db.example.com:6543/postgres?sslmode=require',
+      ],
       ['REDIS_URL', 'rediss://default:token@eu1.upstash.io:6379', 'redisUrl', 'rediss://default:token@eu1.upstash.io:6379'],
       ['QUEUE_PREFIX', '{paycheck}', 'queuePrefix', '{paycheck}'],
       ['QUEUE_PREFIX', 'paycheck-staging.v2', 'queuePrefix', 'paycheck-staging.v2'],

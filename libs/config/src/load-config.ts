@@ -1,4 +1,4 @@
-import { AppConfig, AppRole, LogLevel } from './app-config';
+import { AppConfig, type AppRole, type LogLevel } from './app-config';
 import { ConfigError } from './config-error';
 import { isStandardWebhooksSecret } from './webhook-secret';
 
@@ -44,9 +44,21 @@ export function loadConfig(env: Env): AppConfig {
 /** Payment providers' own webhook secrets, several per variable during a rotation. */
 function readProviderSecrets(read: EnvReader): Pick<AppConfig, 'stripeWebhookSecrets' | 'razorpayWebhookSecrets' | 'paystackSecretKeys'> {
   return {
-    stripeWebhookSecrets: read.list('STRIPE_WEBHOOK_SECRET', /^whsec_[A-Za-z0-9+/=_-]{16,256}$/, "must be Stripe endpoint signing secrets (whsec_...), comma-separated"),
-    razorpayWebhookSecrets: read.list('RAZORPAY_WEBHOOK_SECRET', /^[\x21-\x7e]{8,256}$/, 'must be webhook secrets of at least 8 printable characters, comma-separated'),
-    paystackSecretKeys: read.list('PAYSTACK_SECRET_KEY', /^sk_(live|test)_[A-Za-z0-9]{16,256}$/, 'must be Paystack secret keys (sk_live_... or sk_test_...), comma-separated'),
+    stripeWebhookSecrets: read.list(
+      'STRIPE_WEBHOOK_SECRET',
+      /^whsec_[A-Za-z0-9+/=_-]{16,256}$/,
+      'must be Stripe endpoint signing secrets (whsec_...), comma-separated',
+    ),
+    razorpayWebhookSecrets: read.list(
+      'RAZORPAY_WEBHOOK_SECRET',
+      /^[\x21-\x7e]{8,256}$/,
+      'must be webhook secrets of at least 8 printable characters, comma-separated',
+    ),
+    paystackSecretKeys: read.list(
+      'PAYSTACK_SECRET_KEY',
+      /^sk_(live|test)_[A-Za-z0-9]{16,256}$/,
+      'must be Paystack secret keys (sk_live_... or sk_test_...), comma-separated',
+    ),
   };
 }
 

@@ -13,10 +13,10 @@ export async function withTryAdvisoryLock<T>(dataSource: DataSource, key: number
   await runner.connect();
   let broken: Error | undefined;
   try {
-    const rows: Array<{ locked: boolean }> = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [key]).catch((error: Error) => {
+    const rows = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [key]).catch((error: Error) => {
       broken = error;
       throw error;
-    });
+    })) as Array<{ locked: boolean }>;
     if (!rows[0]?.locked) return undefined;
     try {
       return await work();

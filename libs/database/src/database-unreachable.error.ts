@@ -16,6 +16,11 @@ export class DatabaseUnreachableError extends Error {
 
   /** The fields of the fatal log line. */
   get fields(): Record<string, unknown> {
-    return { variable: this.variable, host: this.host, port: this.port, ...(this.gaveUpAfterMs !== undefined && { deadline_ms: this.gaveUpAfterMs }) };
+    return {
+      variable: this.variable,
+      host: this.host,
+      port: this.port,
+      ...(this.gaveUpAfterMs !== undefined && { deadline_ms: this.gaveUpAfterMs }),
+    };
   }
 }

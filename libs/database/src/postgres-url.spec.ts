@@ -47,7 +47,9 @@ describe('parsePostgresUrl', () => {
   });
 
   it('keeps the other query parameters', () => {
-    const target = parsePostgresUrl('postgres://u:p@db.example.com/app?application_name=paycheck&sslmode=require&options=-c%20search_path%3Dpublic');
+    const target = parsePostgresUrl(
+      'postgres://u:p@db.example.com/app?application_name=paycheck&sslmode=require&options=-c%20search_path%3Dpublic',
+    );
     const params = new URL(target.url).searchParams;
     expect(params.get('application_name')).toBe('paycheck');
     expect(params.get('options')).toBe('-c search_path=public');

@@ -17,7 +17,8 @@ export class TypeOrmInternalsMoved extends Error {
  */
 export function pgPoolOf(dataSource: DataSource): Pool {
   const master = (dataSource.driver as unknown as { master?: Partial<Pool> }).master;
-  if (typeof master?.query !== 'function' || typeof master.connect !== 'function') throw new TypeOrmInternalsMoved('PostgresDriver.master is not a pg Pool');
+  if (typeof master?.query !== 'function' || typeof master.connect !== 'function')
+    throw new TypeOrmInternalsMoved('PostgresDriver.master is not a pg Pool');
   return master as Pool;
 }
 
@@ -34,6 +35,7 @@ interface DestroyableRunner {
 export async function releaseQueryRunner(runner: QueryRunner, broken?: Error): Promise<void> {
   if (!broken) return runner.release();
   const destroyable = runner as unknown as Partial<DestroyableRunner>;
-  if (typeof destroyable.releasePostgresConnection !== 'function') throw new TypeOrmInternalsMoved('PostgresQueryRunner.releasePostgresConnection is gone');
+  if (typeof destroyable.releasePostgresConnection !== 'function')
+    throw new TypeOrmInternalsMoved('PostgresQueryRunner.releasePostgresConnection is gone');
   await destroyable.releasePostgresConnection(broken);
 }

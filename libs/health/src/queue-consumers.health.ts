@@ -20,7 +20,13 @@ export class QueueConsumersHealthIndicator {
         Promise.all([this.queue.queue.getWorkersCount(), this.queue.queue.getJobCounts('waiting', 'active', 'delayed', 'failed')]),
         CHECK_TIMEOUT_MS,
       );
-      const details = { workers, waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
+      const details = {
+        workers,
+        waiting: counts.waiting ?? 0,
+        active: counts.active ?? 0,
+        delayed: counts.delayed ?? 0,
+        failed: counts.failed ?? 0,
+      };
       return workers > 0 ? check.up(details) : check.down({ ...details, message: 'no worker is consuming the queue' });
     } catch (error) {
       return check.down({ message: (error as Error).message, workers: 0 });

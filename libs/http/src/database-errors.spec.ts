@@ -29,12 +29,19 @@ describe('isDatabaseUnavailable', () => {
       expect(isDatabaseUnavailable(Object.assign(new Error(`connect ${code}`), { code }))).toBe(true);
     });
 
-    it.each(['timeout exceeded when trying to connect', 'Connection terminated unexpectedly', 'Query read timeout'])('pool error "%s"', (message) => {
-      expect(isDatabaseUnavailable(new Error(message))).toBe(true);
-    });
+    it.each(['timeout exceeded when trying to connect', 'Connection terminated unexpectedly', 'Query read timeout'])(
+      'pool error "%s"',
+      (message) => {
+        expect(isDatabaseUnavailable(new Error(message))).toBe(true);
+      },
+    );
 
     it('looks through the QueryFailedError TypeORM wraps around the driver error', () => {
-      const wrapped = new QueryFailedError('INSERT INTO transactions …', [], pgError('25006', 'cannot execute INSERT in a read-only transaction'));
+      const wrapped = new QueryFailedError(
+        'INSERT INTO transactions …',
+        [],
+        pgError('25006', 'cannot execute INSERT in a read-only transaction'),
+      );
       expect(isDatabaseUnavailable(wrapped)).toBe(true);
     });
 

@@ -10,8 +10,19 @@
  * 57P04 (database dropped) is not here: no retry brings it back.
  */
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH',
-  '25006', '57014', '57P01', '57P02', '57P03', '40001', '40P01',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  '25006',
+  '57014',
+  '57P01',
+  '57P02',
+  '57P03',
+  '40001',
+  '40P01',
 ]);
 const UNAVAILABLE_CLASSES = ['08', '53'];
 const UNAVAILABLE_MESSAGES = [

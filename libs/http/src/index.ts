@@ -1,7 +1,13 @@
 export { ApiProblemResponse } from './api-problem-response.decorator';
 export { isDatabaseUnavailable } from './database-errors';
 export { FieldErrorView } from './field-error.view';
-export { DEADLINE_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, REQUEST_TIMEOUT_MS, applyClientTimeouts } from './client-timeouts';
+export {
+  DEADLINE_CHECK_INTERVAL_MS,
+  HEADERS_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+  applyClientTimeouts,
+} from './client-timeouts';
 export { KnownQueryPipe } from './known-query.pipe';
 export { jsonBodyParser, RawBodyRequest } from './json-body';
 export { FieldError, PROBLEM_CONTENT_TYPE, ProblemDocument, ProblemException, Problems, problemForStatus } from './problem';

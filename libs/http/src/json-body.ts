@@ -1,7 +1,7 @@
 import { json } from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { exceedsJsonDepth } from './json-depth';
-import { PROBLEM_CONTENT_TYPE, ProblemException, Problems } from './problem';
+import { PROBLEM_CONTENT_TYPE, type ProblemException, Problems } from './problem';
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 // Real payloads nest a few levels; deeper input only exists to exhaust the stack of whatever
@@ -53,7 +53,8 @@ interface BodyError {
 function problemFor(error: BodyError, limitBytes: number): ProblemException {
   if (error.type === 'entity.too.large') return Problems.payloadTooLarge(limitBytes);
   if (error.status === 415) return Problems.unsupportedMediaType();
-  if (error.type === 'entity.bom') return Problems.badRequest('The body starts with a UTF-8 byte-order mark (EF BB BF); send the JSON without a BOM.');
+  if (error.type === 'entity.bom')
+    return Problems.badRequest('The body starts with a UTF-8 byte-order mark (EF BB BF); send the JSON without a BOM.');
   if (error.type === 'entity.too.deep') return Problems.badRequest(`The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   if (error.type === 'entity.parse.failed') return Problems.malformedJson();
   return Problems.badRequest('The request body could not be read.');

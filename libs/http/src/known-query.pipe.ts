@@ -1,5 +1,5 @@
-import { PipeTransform } from '@nestjs/common';
-import { FieldError, Problems } from './problem';
+import { type PipeTransform } from '@nestjs/common';
+import { type FieldError, Problems } from './problem';
 
 /**
  * Refuses a query string with a parameter the route does not take, or a known one given twice or

@@ -30,7 +30,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const unavailable = Problems.storageUnavailable();
       return { problem: unavailable.problem, headers: unavailable.headers };
     }
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { problem: problemForStatus(500, 'An unexpected error occurred.'), headers: {} };
   }
 }

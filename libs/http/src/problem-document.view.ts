@@ -4,7 +4,10 @@ import { ProblemDocument } from './problem';
 
 /** The RFC 9457 body of every error response, for the OpenAPI document. */
 export class ProblemDocumentView implements ProblemDocument {
-  @ApiProperty({ example: 'https://paycheck.dev/problems/validation-error', description: 'A URI naming the kind of problem, or about:blank' })
+  @ApiProperty({
+    example: 'https://paycheck.dev/problems/validation-error',
+    description: 'A URI naming the kind of problem, or about:blank',
+  })
   type!: string;
 
   @ApiProperty({ example: 'Invalid request' })

@@ -44,8 +44,7 @@ export const Problems = {
   badRequest: (detail: string) => new ProblemException(problem(HttpStatus.BAD_REQUEST, 'bad-request', 'Bad Request', detail)),
   malformedJson: () =>
     new ProblemException(problem(HttpStatus.BAD_REQUEST, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON.')),
-  unauthorized: (detail: string) =>
-    new ProblemException(problem(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Unauthorized', detail)),
+  unauthorized: (detail: string) => new ProblemException(problem(HttpStatus.UNAUTHORIZED, 'unauthorized', 'Unauthorized', detail)),
   notFound: (detail: string) => new ProblemException(problem(HttpStatus.NOT_FOUND, null, 'Not Found', detail)),
   conflict: (slug: string, detail: string) => new ProblemException(problem(HttpStatus.CONFLICT, slug, 'Conflict', detail)),
   payloadTooLarge: (limitBytes: number) =>
@@ -63,7 +62,12 @@ export const Problems = {
     ),
   starting: () =>
     new ProblemException(
-      problem(HttpStatus.SERVICE_UNAVAILABLE, 'starting', 'Service Unavailable', 'The service is starting. Retry shortly: nothing was recorded.'),
+      problem(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'starting',
+        'Service Unavailable',
+        'The service is starting. Retry shortly: nothing was recorded.',
+      ),
       { 'Retry-After': '1' },
     ),
   /** A refund whose payment is not recorded yet: providers redeliver on any non-2xx, and 503 is the one every sender retries. */

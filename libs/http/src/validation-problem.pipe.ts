@@ -1,5 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldError, Problems } from './problem';
+import { type ValidationError, ValidationPipe } from '@nestjs/common';
+import { type FieldError, Problems } from './problem';
 
 function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {

@@ -78,9 +78,7 @@ export function normalizeAmount(literal: string, minorUnits: number): NormalizeA
   const intLen = p.intEnd - p.intStart;
   const len = intLen + (p.fracEnd - p.fracStart);
   const digitAt = (k: number): number =>
-    k < 0 || k >= len
-      ? 0
-      : literal.charCodeAt(k < intLen ? p.intStart + k : p.fracStart + (k - intLen)) - 0x30;
+    k < 0 || k >= len ? 0 : literal.charCodeAt(k < intLen ? p.intStart + k : p.fracStart + (k - intLen)) - 0x30;
   const point = intLen + p.exponent;
 
   let first = -1;

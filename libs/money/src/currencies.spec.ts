@@ -28,9 +28,8 @@ describe('currencyMinorUnits', () => {
     expect(currencyMinorUnits(code)).toBe(2),
   );
 
-  it.each(['HRK', 'ZWL', 'SLL', 'ANG', 'BGN', 'CUC', 'VEF', 'MRO', 'STD', 'LTL', 'DEM'])(
-    'rejects the withdrawn code %s',
-    (code) => expect(currencyMinorUnits(code)).toBeUndefined(),
+  it.each(['HRK', 'ZWL', 'SLL', 'ANG', 'BGN', 'CUC', 'VEF', 'MRO', 'STD', 'LTL', 'DEM'])('rejects the withdrawn code %s', (code) =>
+    expect(currencyMinorUnits(code)).toBeUndefined(),
   );
 
   it.each(['XAU', 'XAG', 'XPD', 'XPT', 'XDR', 'XBA', 'XBB', 'XBC', 'XBD', 'XSU', 'XUA', 'XTS', 'XXX'])(

@@ -8,8 +8,7 @@ function find(raw: string, key = 'amount'): string | undefined {
 
 describe('findTopLevelNumberLiteral', () => {
   it('returns the literal of a top-level number from a webhook body', () => {
-    const body =
-      '{"transaction_id":"txn_1","source_account":"a","destination_account":"b","amount":2500,"currency":"INR"}';
+    const body = '{"transaction_id":"txn_1","source_account":"a","destination_account":"b","amount":2500,"currency":"INR"}';
     expect(find(body)).toBe('2500');
   });
 

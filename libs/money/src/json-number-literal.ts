@@ -34,7 +34,8 @@ function skipWhitespace(s: string, i: number): number {
 function skipString(s: string, i: number): number {
   for (i++; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === BACKSLASH) i++; // the escaped char (or the 'u' of \uXXXX; hex digits are inert)
+    if (c === BACKSLASH)
+      i++; // the escaped char (or the 'u' of \uXXXX; hex digits are inert)
     else if (c === QUOTE) return i + 1;
   }
   return -1;
@@ -80,7 +81,14 @@ function hexValue(c: number): number {
 }
 
 const SIMPLE_ESCAPES: Readonly<Record<string, number>> = {
-  '"': 0x22, '\\': 0x5c, '/': 0x2f, b: 0x08, f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09,
+  '"': 0x22,
+  '\\': 0x5c,
+  '/': 0x2f,
+  b: 0x08,
+  f: 0x0c,
+  n: 0x0a,
+  r: 0x0d,
+  t: 0x09,
 };
 
 /**

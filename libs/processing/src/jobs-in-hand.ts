@@ -53,7 +53,7 @@ export class JobsInHand {
       await Promise.race([Promise.allSettled([...this.settling]), timeUp]);
       timer.abort();
     }
-    for (const deadline = Date.now() + reportPatienceMs; this.endedUnreported() > 0 && Date.now() < deadline; ) await sleep(REPORT_POLL_MS);
+    for (const deadline = Date.now() + reportPatienceMs; this.endedUnreported() > 0 && Date.now() < deadline;) await sleep(REPORT_POLL_MS);
     return { abandoned: this.settling.size, unreported: this.endedUnreported() };
   }
 

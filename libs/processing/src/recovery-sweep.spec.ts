@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
-import { SettlementJobStatus, SettlementQueue } from '@app/queue';
-import { Transaction, TransactionsService } from '@app/transactions';
+import { type SettlementJobStatus, type SettlementQueue } from '@app/queue';
+import { Transaction, type TransactionsService } from '@app/transactions';
 import { RecoverySweep } from './recovery-sweep';
 
 function row(transactionId: string, id: string, enqueueGeneration = 0): Transaction {
@@ -19,7 +19,11 @@ function dataSource(lockHeld = false): DataSource {
   return { createQueryRunner: () => runner } as unknown as DataSource;
 }
 
-function setup(rows: Transaction[], statuses: Record<string, SettlementJobStatus>, options: { connected?: boolean; lockHeld?: boolean; bumpWins?: boolean } = {}) {
+function setup(
+  rows: Transaction[],
+  statuses: Record<string, SettlementJobStatus>,
+  options: { connected?: boolean; lockHeld?: boolean; bumpWins?: boolean } = {},
+) {
   const transactions = {
     findIdleProcessing: jest.fn(async (_idle: number, afterId: string, limit: number) =>
       rows.filter((r) => Number(r.id) > Number(afterId)).slice(0, limit),

@@ -69,7 +69,7 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
     if (!this.queue.isConnected()) return 0;
     return withTryAdvisoryLock(this.dataSource, SWEEP_LOCK_KEY, async () => {
       let requeued = 0;
-      for (let afterId = '0'; !this.stopped; ) {
+      for (let afterId = '0'; !this.stopped;) {
         const batch = await this.transactions.findIdleProcessing(SWEEP_IDLE_SECONDS, afterId, BATCH);
         if (batch.length === 0) break;
         const results = await Promise.all(batch.map((transaction) => this.recover(transaction)));

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { LedgerService } from '@app/ledger';
-import { Transaction, TransactionsService } from '@app/transactions';
+import { type LedgerService } from '@app/ledger';
+import { Transaction, type TransactionsService } from '@app/transactions';
 import { SettlementCommitter } from './settlement-committer';
 
 const SHORT = { firstDelayMs: 10, maxDelayMs: 40, deadlineMs: 300 };
@@ -29,7 +29,10 @@ describe('SettlementCommitter', () => {
   it('gives up at its deadline, backing off between tries, and says the commit is pending', async () => {
     const complete = jest.fn().mockRejectedValue(readOnly());
     const started = Date.now();
-    await expect(setup(complete).commit('txn_1')).resolves.toEqual({ kind: 'pending', error: 'cannot execute UPDATE in a read-only transaction' });
+    await expect(setup(complete).commit('txn_1')).resolves.toEqual({
+      kind: 'pending',
+      error: 'cannot execute UPDATE in a read-only transaction',
+    });
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(200);
     expect(elapsed).toBeLessThan(5000);

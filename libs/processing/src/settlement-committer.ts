@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { isDatabaseUnavailable } from '@app/http';
-import { LedgerService } from '@app/ledger';
-import { Transaction, TransactionStatus, TransactionsService } from '@app/transactions';
+import { type LedgerService } from '@app/ledger';
+import { type Transaction, type TransactionStatus, type TransactionsService } from '@app/transactions';
 
 /**
  * How a completion (PROCESSED + both ledger legs) is retried after a call that succeeded, while
@@ -48,7 +48,12 @@ export class SettlementCommitter {
         if (!isDatabaseUnavailable(error)) throw error;
         const message = error instanceof Error ? error.message : String(error);
         if (tries === 1) {
-          this.logger.warn({ msg: `Settlement of ${transactionId} succeeded but PostgreSQL is unavailable; retrying the commit, not the call`, transaction_id: transactionId, outcome: 'commit_waiting', error: message });
+          this.logger.warn({
+            msg: `Settlement of ${transactionId} succeeded but PostgreSQL is unavailable; retrying the commit, not the call`,
+            transaction_id: transactionId,
+            outcome: 'commit_waiting',
+            error: message,
+          });
         }
         if (stopping?.aborted || Date.now() + delay > deadline) return { kind: 'pending', error: message };
         await sleep(delay, undefined, { signal: stopping }).catch(() => undefined);

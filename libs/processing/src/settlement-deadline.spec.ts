@@ -25,7 +25,10 @@ describe('withSettlementDeadline', () => {
   it('names the deadline even when the call rejects with its own abort error', async () => {
     const call = withSettlementDeadline(
       20,
-      (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError')))),
+      (signal) =>
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError'))),
+        ),
     );
     await expect(call).rejects.toThrow('settlement call timed out after 20 ms');
   });

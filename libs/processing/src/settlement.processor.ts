@@ -88,10 +88,16 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
     this.logger.log(`Closing the settlement worker: finishing ${this.inHand.size} jobs in hand`);
     await this.worker.pause(true); // stops fetching at once; the jobs in hand go on
     const stop = setTimeout(() => this.stopping.abort(), Math.max(0, callDeadline - Date.now()));
-    const left = await this.inHand.drain(callDeadline + SHUTDOWN_COMMIT_MARGIN_MS, this.queue.isConnected() ? SHUTDOWN_REPORT_PATIENCE_MS : 0);
+    const left = await this.inHand.drain(
+      callDeadline + SHUTDOWN_COMMIT_MARGIN_MS,
+      this.queue.isConnected() ? SHUTDOWN_REPORT_PATIENCE_MS : 0,
+    );
     clearTimeout(stop);
     if (left.abandoned + left.unreported > 0) {
-      this.logger.warn({ msg: `Settlement worker closing with ${left.abandoned} jobs unfinished and ${left.unreported} unreported; stall detection hands them back`, ...left });
+      this.logger.warn({
+        msg: `Settlement worker closing with ${left.abandoned} jobs unfinished and ${left.unreported} unreported; stall detection hands them back`,
+        ...left,
+      });
     }
     await this.worker.close(true);
   }
@@ -120,7 +126,10 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
     this.callSucceeded.add(job.id ?? '');
     if (job.data.callSucceeded) return;
     await job.updateData({ ...job.data, callSucceeded: true }).catch((error: Error) =>
-      this.logger.warn({ msg: `Could not mark job ${job.id} as settled in Redis: ${error.message}`, transaction_id: job.data.transactionId }),
+      this.logger.warn({
+        msg: `Could not mark job ${job.id} as settled in Redis: ${error.message}`,
+        transaction_id: job.data.transactionId,
+      }),
     );
   }
 
@@ -130,7 +139,12 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
     if (result) this.metrics?.transactionProcessed(result, seconds);
     if (outcome.kind === 'processed' && outcome.lateSuccess) this.metrics?.settlementLateSuccess();
     if (outcome.kind === 'skipped') {
-      this.logger.log({ msg: `Transaction ${transactionId} skipped: ${outcome.reason}`, transaction_id: transactionId, outcome: 'skipped', reason: outcome.reason });
+      this.logger.log({
+        msg: `Transaction ${transactionId} skipped: ${outcome.reason}`,
+        transaction_id: transactionId,
+        outcome: 'skipped',
+        reason: outcome.reason,
+      });
     }
   }
 }

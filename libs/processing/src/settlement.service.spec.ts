@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import { AppConfig, loadConfig } from '@app/config';
-import { LedgerService } from '@app/ledger';
-import { Transaction, TransactionsService } from '@app/transactions';
-import { SettlementGateway } from './settlement-gateway';
+import { type AppConfig, loadConfig } from '@app/config';
+import { type LedgerService } from '@app/ledger';
+import { Transaction, type TransactionsService } from '@app/transactions';
+import { type SettlementGateway } from './settlement-gateway';
 import { STORAGE_RETRY_DELAY_MS, SettlementService } from './settlement.service';
 
 function row(overrides: Partial<Transaction> = {}): Transaction {
@@ -52,7 +52,7 @@ function setup(options: { env?: Record<string, string>; current?: Transaction | 
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
+  for (const deadline = Date.now() + timeoutMs; !condition();) {
     if (Date.now() > deadline) throw new Error('condition not met');
     await sleep(5);
   }
@@ -64,7 +64,10 @@ describe('SettlementService', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   it('fails without another call when the attempts already made reach a lowered PROCESSING_MAX_ATTEMPTS', async () => {
-    const { service, gateway, ledger, transactions } = setup({ current: row({ attempts: 3, lastError: 'provider down' }), env: { PROCESSING_MAX_ATTEMPTS: '2' } });
+    const { service, gateway, ledger, transactions } = setup({
+      current: row({ attempts: 3, lastError: 'provider down' }),
+      env: { PROCESSING_MAX_ATTEMPTS: '2' },
+    });
     await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'failed', attempt: 3, error: 'provider down' });
     expect(transactions.failExhausted).toHaveBeenCalledWith('txn_1', 2);
     expect(gateway.settle).not.toHaveBeenCalled();
@@ -75,11 +78,17 @@ describe('SettlementService', () => {
     const { service, ledger, gateway } = setup();
     await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'processed', attempt: 1 });
     expect(gateway.settle).toHaveBeenCalledWith(expect.objectContaining({ transactionId: 'txn_1', amount: '25.00', attempt: 1 }));
-    expect(ledger.post).toHaveBeenCalledWith({}, expect.objectContaining({ transactionRef: '7', debitAccount: 'a', creditAccount: 'b', amount: '25.00' }));
+    expect(ledger.post).toHaveBeenCalledWith(
+      {},
+      expect.objectContaining({ transactionRef: '7', debitAccount: 'a', creditAccount: 'b', amount: '25.00' }),
+    );
   });
 
   it('counts a failed call and asks for a retry after the backoff for that attempt', async () => {
-    const { service, ledger } = setup({ current: row({ attempts: 1 }), gateway: async () => Promise.reject(new Error('provider timeout')) });
+    const { service, ledger } = setup({
+      current: row({ attempts: 1 }),
+      gateway: async () => Promise.reject(new Error('provider timeout')),
+    });
     await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'retry', attempt: 2, delayMs: 2000, error: 'provider timeout' });
     expect(ledger.post).not.toHaveBeenCalled();
   });
@@ -98,21 +107,32 @@ describe('SettlementService', () => {
   });
 
   it('marks the transaction FAILED when the last allowed call times out', async () => {
-    const { service, ledger } = setup({ env: { SETTLEMENT_TIMEOUT_MS: '100' }, current: row({ attempts: 2 }), gateway: () => new Promise<void>(() => undefined) });
+    const { service, ledger } = setup({
+      env: { SETTLEMENT_TIMEOUT_MS: '100' },
+      current: row({ attempts: 2 }),
+      gateway: () => new Promise<void>(() => undefined),
+    });
     const outcome = await Promise.race([service.settle('txn_1', 0), sleep(5000).then(() => 'still waiting for the gateway')]);
     expect(outcome).toEqual({ kind: 'failed', attempt: 3, error: 'settlement call timed out after 100 ms' });
     expect(ledger.post).not.toHaveBeenCalled();
   });
 
   it('marks the transaction FAILED on the last allowed attempt and posts nothing', async () => {
-    const { service, transactions, ledger } = setup({ current: row({ attempts: 2 }), gateway: async () => Promise.reject(new Error('declined')) });
+    const { service, transactions, ledger } = setup({
+      current: row({ attempts: 2 }),
+      gateway: async () => Promise.reject(new Error('declined')),
+    });
     await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'failed', attempt: 3, error: 'declined' });
     expect(transactions.recordFailedAttempt).toHaveBeenCalledWith('txn_1', 'declined', 3);
     expect(ledger.post).not.toHaveBeenCalled();
   });
 
   it('applies its own max attempts and backoff, whoever enqueued the job', async () => {
-    const { service } = setup({ env: { PROCESSING_MAX_ATTEMPTS: '10', PROCESSING_BACKOFF_MS: '50' }, current: row({ attempts: 2 }), gateway: async () => Promise.reject(new Error('x')) });
+    const { service } = setup({
+      env: { PROCESSING_MAX_ATTEMPTS: '10', PROCESSING_BACKOFF_MS: '50' },
+      current: row({ attempts: 2 }),
+      gateway: async () => Promise.reject(new Error('x')),
+    });
     await expect(service.settle('txn_1', 0)).resolves.toMatchObject({ kind: 'retry', delayMs: 200 });
   });
 
@@ -149,7 +169,9 @@ describe('SettlementService', () => {
 
   it('retries the commit, not the call, when PostgreSQL goes away between the call and the commit', async () => {
     const { service, transactions, gateway, ledger } = setup();
-    transactions.completeProcessing.mockRejectedValueOnce(unavailable()).mockRejectedValueOnce(Object.assign(new Error('read-only'), { code: '25006' }));
+    transactions.completeProcessing
+      .mockRejectedValueOnce(unavailable())
+      .mockRejectedValueOnce(Object.assign(new Error('read-only'), { code: '25006' }));
     await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'processed', attempt: 1 });
     expect(gateway.settle).toHaveBeenCalledTimes(1);
     expect(transactions.completeProcessing).toHaveBeenCalledTimes(3);
@@ -169,7 +191,7 @@ describe('SettlementService', () => {
     expect(transactions.recordFailedAttempt).not.toHaveBeenCalled();
   });
 
-  it('commits without calling again when an earlier delivery\'s call succeeded', async () => {
+  it("commits without calling again when an earlier delivery's call succeeded", async () => {
     const { service, gateway, ledger } = setup({ current: row({ attempts: 1, enqueueGeneration: 3 }) });
     await expect(service.settle('txn_1', 0, { callSucceeded: true })).resolves.toEqual({ kind: 'processed', attempt: 2 });
     expect(gateway.settle).not.toHaveBeenCalled();
@@ -185,7 +207,11 @@ describe('SettlementService', () => {
 
   it('moves a FAILED transaction to PROCESSED when a call succeeds after all (a lost lock), and says so', async () => {
     const { service, ledger } = setup({ current: row({ status: 'FAILED', attempts: 3, lastError: 'declined' }) });
-    await expect(service.settle('txn_1', 0, { callSucceeded: true })).resolves.toEqual({ kind: 'processed', attempt: 4, lateSuccess: true });
+    await expect(service.settle('txn_1', 0, { callSucceeded: true })).resolves.toEqual({
+      kind: 'processed',
+      attempt: 4,
+      lateSuccess: true,
+    });
     expect(ledger.post).toHaveBeenCalledTimes(1);
   });
 

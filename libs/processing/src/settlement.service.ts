@@ -64,7 +64,12 @@ export class SettlementService {
       // An outage is not the transaction's fault: no attempt is counted, the job just waits.
       if (!isDatabaseUnavailable(error)) throw error;
       const message = error instanceof Error ? error.message : String(error);
-      this.logger.warn({ msg: `PostgreSQL unavailable while settling ${transactionId}; trying again later`, transaction_id: transactionId, outcome: 'deferred', error: message });
+      this.logger.warn({
+        msg: `PostgreSQL unavailable while settling ${transactionId}; trying again later`,
+        transaction_id: transactionId,
+        outcome: 'deferred',
+        error: message,
+      });
       return deferred(message, options.callSucceeded);
     }
   }
@@ -75,7 +80,11 @@ export class SettlementService {
     if (options.callSucceeded) {
       // The provider settled it already: only PROCESSED ends this, whatever else happened since.
       if (transaction.status === 'PROCESSED') return { kind: 'skipped', reason: 'already PROCESSED' };
-      this.logger.log({ msg: `Committing ${transactionId} without calling again: an earlier delivery's call succeeded`, transaction_id: transactionId, outcome: 'commit_resumed' });
+      this.logger.log({
+        msg: `Committing ${transactionId} without calling again: an earlier delivery's call succeeded`,
+        transaction_id: transactionId,
+        outcome: 'commit_resumed',
+      });
       return this.commit(transactionId, transaction.attempts + 1, options.stopping);
     }
     const skip = skipReason(transaction, generation);
@@ -108,10 +117,20 @@ export class SettlementService {
     if (completion.kind === 'already-processed') return { kind: 'skipped', reason: 'settled concurrently by another delivery' };
     if (completion.previousStatus === 'FAILED') {
       // Another delivery gave up on it (a lost lock), yet the provider settled it: the ledger follows the provider.
-      this.logger.error({ msg: `Transaction ${transactionId} was FAILED but its settlement succeeded: now PROCESSED`, transaction_id: transactionId, attempt, outcome: 'late_success' });
+      this.logger.error({
+        msg: `Transaction ${transactionId} was FAILED but its settlement succeeded: now PROCESSED`,
+        transaction_id: transactionId,
+        attempt,
+        outcome: 'late_success',
+      });
       return { kind: 'processed', attempt, lateSuccess: true };
     }
-    this.logger.log({ msg: `Transaction ${transactionId} marked as PROCESSED`, transaction_id: transactionId, attempt, outcome: 'processed' });
+    this.logger.log({
+      msg: `Transaction ${transactionId} marked as PROCESSED`,
+      transaction_id: transactionId,
+      attempt,
+      outcome: 'processed',
+    });
     return { kind: 'processed', attempt };
   }
 
@@ -121,7 +140,13 @@ export class SettlementService {
     const failed = await this.transactions.failExhausted(transactionId, this.config.processingMaxAttempts);
     if (!failed) return { kind: 'skipped', reason: 'settled concurrently by another delivery' };
     const error = failed.lastError ?? 'no attempts left under the current policy';
-    this.logger.warn({ msg: `Transaction ${transactionId} marked as FAILED`, transaction_id: transactionId, attempt: attempts, outcome: 'failed', error });
+    this.logger.warn({
+      msg: `Transaction ${transactionId} marked as FAILED`,
+      transaction_id: transactionId,
+      attempt: attempts,
+      outcome: 'failed',
+      error,
+    });
     return { kind: 'failed', attempt: attempts, error };
   }
 
@@ -130,17 +155,32 @@ export class SettlementService {
     const updated = await this.transactions.recordFailedAttempt(transactionId, message, this.config.processingMaxAttempts);
     if (!updated) return { kind: 'skipped', reason: 'settled concurrently by another delivery' };
     if (updated.status === 'FAILED') {
-      this.logger.warn({ msg: `Transaction ${transactionId} marked as FAILED`, transaction_id: transactionId, attempt, outcome: 'failed', error: message });
+      this.logger.warn({
+        msg: `Transaction ${transactionId} marked as FAILED`,
+        transaction_id: transactionId,
+        attempt,
+        outcome: 'failed',
+        error: message,
+      });
       return { kind: 'failed', attempt, error: message };
     }
     const delayMs = backoffDelayMs(this.config.processingBackoffMs, updated.attempts);
-    this.logger.warn({ msg: `Transaction ${transactionId} attempt failed, retrying`, transaction_id: transactionId, attempt, outcome: 'retried', delay_ms: delayMs, error: message });
+    this.logger.warn({
+      msg: `Transaction ${transactionId} attempt failed, retrying`,
+      transaction_id: transactionId,
+      attempt,
+      outcome: 'retried',
+      delay_ms: delayMs,
+      error: message,
+    });
     return { kind: 'retry', attempt, delayMs, error: message };
   }
 }
 
 function deferred(error: string, callSucceeded?: boolean): SettlementOutcome {
-  return callSucceeded ? { kind: 'deferred', delayMs: STORAGE_RETRY_DELAY_MS, error, callSucceeded: true } : { kind: 'deferred', delayMs: STORAGE_RETRY_DELAY_MS, error };
+  return callSucceeded
+    ? { kind: 'deferred', delayMs: STORAGE_RETRY_DELAY_MS, error, callSucceeded: true }
+    : { kind: 'deferred', delayMs: STORAGE_RETRY_DELAY_MS, error };
 }
 
 function skipReason(transaction: Transaction, generation: number | undefined): string | undefined {

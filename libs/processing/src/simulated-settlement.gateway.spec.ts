@@ -1,5 +1,5 @@
 import { loadConfig } from '@app/config';
-import { SettlementRequest } from './settlement-gateway';
+import { type SettlementRequest } from './settlement-gateway';
 import { SimulatedSettlementGateway } from './simulated-settlement.gateway';
 
 function request(signal: AbortSignal): SettlementRequest {

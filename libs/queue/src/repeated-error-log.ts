@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { type Logger } from '@nestjs/common';
 
 /**
  * An outage makes the Redis client report the same error on every reconnect attempt (several

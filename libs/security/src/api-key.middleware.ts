@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Problems } from '@app/http';
-import { ApiKeyMatcher } from './api-key-matcher';
+import { type ApiKeyMatcher } from './api-key-matcher';
 import { isOpenPath, isOperatorToolPath, normalizePath } from './route-rules';
 import { sendProblem } from './send-problem';
 

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Problems } from '@app/http';
 import { authenticatedKeyIndex } from './api-key.middleware';
-import { RateLimiter } from './rate-limiter';
+import { type RateLimiter } from './rate-limiter';
 import { normalizePath, rateLimitScope } from './route-rules';
 import { sendProblem } from './send-problem';
 

@@ -1,9 +1,7 @@
 /** DI token: the shared per-client counter behind RATE_LIMIT_PER_MINUTE (replaceable, e.g. in tests). */
 export const RATE_LIMITER = Symbol('RATE_LIMITER');
 
-export type RateLimitDecision =
-  | { allowed: true; remaining: number }
-  | { allowed: false; retryAfterSeconds: number };
+export type RateLimitDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
   /** Counts one request of `client` and says whether it may proceed. Never rejects. */

@@ -1,7 +1,7 @@
-import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { redisConnectionOptions } from '@app/queue';
-import { RateLimitDecision, RateLimiter } from './rate-limiter';
+import { type RateLimitDecision, type RateLimiter } from './rate-limiter';
 
 // Fixed window per client, in one round trip: count, then (re)arm the expiry when the key is
 // new or has somehow lost it, and return both. Atomic, so replicas cannot race each other.

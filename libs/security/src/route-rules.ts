@@ -34,7 +34,13 @@ export function isOpenPath(path: string): boolean {
 
 /** Browser-facing operator tools, which also accept the key as a Basic password (see docs/security.md). */
 export function isOperatorToolPath(path: string): boolean {
-  return path === '/docs' || path.startsWith('/docs/') || path.startsWith('/docs-') || path === '/admin/queues' || path.startsWith('/admin/queues/');
+  return (
+    path === '/docs' ||
+    path.startsWith('/docs/') ||
+    path.startsWith('/docs-') ||
+    path === '/admin/queues' ||
+    path.startsWith('/admin/queues/')
+  );
 }
 
 /** GET /v1/transactions, /v1/transactions/{id}, /v1/accounts/{id}/balance, regardless of method. */

@@ -10,5 +10,5 @@ import type { RequestHandler } from 'express';
 export function securityHeaders(): RequestHandler {
   return helmet({
     contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } },
-  }) as unknown as RequestHandler; // helmet types against node's http types, Express' are a superset
+  }); // helmet types against node's http types, Express' are a superset
 }

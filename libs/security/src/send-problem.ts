@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { PROBLEM_CONTENT_TYPE, ProblemException } from '@app/http';
+import { PROBLEM_CONTENT_TYPE, type ProblemException } from '@app/http';
 
 /**
  * Answers from Express middleware. Nest's exception filter does not see errors raised before

@@ -4,6 +4,7 @@ import { sendProblem } from './send-problem';
 
 // C0 controls and DEL: no identifier or query value of ours contains them, and PostgreSQL
 // rejects NUL in text outright (which would otherwise surface as a 500).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** 400 for URLs no client of ours sends: invalid percent-encoding or encoded control characters. */

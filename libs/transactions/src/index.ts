@@ -8,4 +8,11 @@ export { Transaction, TRANSACTION_STATUSES, TransactionStatus } from './transact
 export { TransactionView, toTransactionView } from './transaction.view';
 export { TransactionsModule } from './transactions.module';
 export { NewTransaction, TransactionsRepository } from './transactions.repository';
-export { BULK_RETRY_BATCH, ReceiveOutcome, RetryOutcome, TransactionListRequest, TransactionPage, TransactionsService } from './transactions.service';
+export {
+  BULK_RETRY_BATCH,
+  ReceiveOutcome,
+  RetryOutcome,
+  TransactionListRequest,
+  TransactionPage,
+  TransactionsService,
+} from './transactions.service';

@@ -1,4 +1,4 @@
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { ValidateBy, type ValidationOptions } from 'class-validator';
 
 /**
  * RFC 3339 date-time (ISO 8601 extended format with an offset), or a bare calendar date taken as

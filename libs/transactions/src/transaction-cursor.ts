@@ -1,4 +1,4 @@
-import { ValidationOptions, ValidateBy } from 'class-validator';
+import { type ValidationOptions, ValidateBy } from 'class-validator';
 
 const MAX_BIGINT = 9223372036854775807n;
 

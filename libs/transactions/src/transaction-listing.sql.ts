@@ -1,4 +1,4 @@
-import { TransactionStatus } from './transaction.entity';
+import { type TransactionStatus } from './transaction.entity';
 import { TRANSACTION_COLUMNS } from './transaction-row';
 import type { ListPosition } from './transaction-cursor';
 

@@ -6,6 +6,11 @@ export class TransactionPageView {
   @ApiProperty({ type: [TransactionView] })
   items!: TransactionView[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next (older) page; null on the last page', example: 'MTIzNA' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next (older) page; null on the last page',
+    example: 'MTIzNA',
+  })
   next_cursor!: string | null;
 }

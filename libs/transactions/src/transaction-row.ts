@@ -1,4 +1,4 @@
-import { Transaction, TransactionStatus } from './transaction.entity';
+import { Transaction, type TransactionStatus } from './transaction.entity';
 
 /** A transactions row as the raw queries return it (see TRANSACTION_COLUMNS). */
 export interface TransactionRow {

@@ -12,7 +12,7 @@ export class TransactionView {
   @ApiProperty({ example: 'merchant_acc_1' })
   destination_account!: string;
 
-  @ApiProperty({ example: 2500, description: 'Exact, with at most the currency\'s minor-unit digits' })
+  @ApiProperty({ example: 2500, description: "Exact, with at most the currency's minor-unit digits" })
   amount!: number;
 
   @ApiProperty({ example: 'INR', description: 'ISO 4217 code' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblemResponse, KnownQueryPipe, Problems, validationProblemPipe } from '@app/http';
 import { BulkRetryResultView } from './bulk-retry-result.view';
 import { BulkRetryDto } from './bulk-retry.dto';
@@ -26,7 +26,9 @@ export class TransactionsController {
   @ApiOkResponse({ type: TransactionPageView })
   @ApiProblemResponse(400, 'Bad, unknown or repeated status, account, limit or cursor: `errors` names each')
   @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE)')
-  async list(@Query(new KnownQueryPipe(LIST_QUERY_PARAMETERS), validationProblemPipe('The query is invalid.')) query: ListTransactionsQueryDto): Promise<TransactionPageView> {
+  async list(
+    @Query(new KnownQueryPipe(LIST_QUERY_PARAMETERS), validationProblemPipe('The query is invalid.')) query: ListTransactionsQueryDto,
+  ): Promise<TransactionPageView> {
     const page = await this.transactions.list(query);
     return { items: page.items.map(toTransactionView), next_cursor: page.nextCursor };
   }

@@ -22,10 +22,9 @@ export class TransactionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findByTransactionId(transactionId: string): Promise<Transaction | null> {
-    const rows: TransactionRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM transactions WHERE transaction_id = $1`,
-      [transactionId],
-    );
+    const rows: TransactionRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM transactions WHERE transaction_id = $1`, [
+      transactionId,
+    ]);
     return rows.length > 0 ? toTransaction(rows[0]) : null;
   }
 

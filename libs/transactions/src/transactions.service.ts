@@ -101,7 +101,7 @@ export class TransactionsService {
    */
   async retryAllFailed(since?: Date): Promise<number> {
     let requeued = 0;
-    for (let afterId = '0'; ; ) {
+    for (let afterId = '0'; ;) {
       const batch = await this.repository.reopenFailedBatch(afterId, since, BULK_RETRY_BATCH);
       await Promise.all(batch.map((row) => this.queue.enqueue(row.transactionId, row.enqueueGeneration)));
       requeued += batch.length;
@@ -121,7 +121,10 @@ export class TransactionsService {
       limit: request.limit + 1, // one more than asked tells whether a next page exists
     });
     const page = rows.slice(0, request.limit);
-    return { items: page.map((row) => row.transaction), nextCursor: rows.length > request.limit ? encodeCursor(page[page.length - 1].position) : null };
+    return {
+      items: page.map((row) => row.transaction),
+      nextCursor: rows.length > request.limit ? encodeCursor(page[page.length - 1].position) : null,
+    };
   }
 }
 

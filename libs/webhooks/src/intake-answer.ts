@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { Problems } from '@app/http';
-import { ReceiveOutcome, TransactionView, toTransactionView } from '@app/transactions';
+import { type ReceiveOutcome, type TransactionView, toTransactionView } from '@app/transactions';
 
 /**
  * The answer to a recorded delivery, the same on the native and the provider routes: 202 (or the

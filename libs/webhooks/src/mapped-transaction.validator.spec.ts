@@ -1,9 +1,14 @@
 import { ProblemException } from '@app/http';
-import { MappedTransaction, MappedTransactionValidator } from './mapped-transaction.validator';
+import { type MappedTransaction, MappedTransactionValidator } from './mapped-transaction.validator';
 import { TransactionWebhookParser } from './transaction-webhook.parser';
 
 const validator = new MappedTransactionValidator(new TransactionWebhookParser());
-const SOURCES = { transaction_id: 'data.object.id', amount: 'data.object.amount_received', currency: 'data.object.currency', source_account: 'data.object.customer' };
+const SOURCES = {
+  transaction_id: 'data.object.id',
+  amount: 'data.object.amount_received',
+  currency: 'data.object.currency',
+  source_account: 'data.object.customer',
+};
 const VALID: MappedTransaction = {
   transactionId: 'stripe:pi_1',
   sourceAccount: 'stripe:customer:cus_1',
@@ -37,7 +42,10 @@ describe('MappedTransactionValidator', () => {
         { field: 'data.object.amount_received', message: expect.stringMatching(/decimal places/) },
       ]),
     });
-    expect(await errorsOf({ ...VALID, currency: 'ZZZ' })).toEqual({ status: 400, errors: [{ field: 'data.object.currency', message: expect.any(String) }] });
+    expect(await errorsOf({ ...VALID, currency: 'ZZZ' })).toEqual({
+      status: 400,
+      errors: [{ field: 'data.object.currency', message: expect.any(String) }],
+    });
   });
 
   it('keeps the native name of a field the provider did not supply', async () => {
@@ -47,9 +55,15 @@ describe('MappedTransactionValidator', () => {
     });
   });
 
-  it.each(['1,"transaction_id":"x"', '20.00}', 'NaN', '0x10', ''])('refuses the amount %j before it can reach the JSON text', async (amount) => {
-    expect(await errorsOf({ ...VALID, amount })).toEqual({ status: 400, errors: [{ field: 'data.object.amount_received', message: 'must be a JSON number' }] });
-  });
+  it.each(['1,"transaction_id":"x"', '20.00}', 'NaN', '0x10', ''])(
+    'refuses the amount %j before it can reach the JSON text',
+    async (amount) => {
+      expect(await errorsOf({ ...VALID, amount })).toEqual({
+        status: 400,
+        errors: [{ field: 'data.object.amount_received', message: 'must be a JSON number' }],
+      });
+    },
+  );
 
   it('refuses more than 15 significant digits, as the native route does', async () => {
     expect(await errorsOf({ ...VALID, amount: '1234567890123456.00' })).toEqual({

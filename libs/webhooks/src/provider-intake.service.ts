@@ -9,7 +9,8 @@ import { MappedPayment, MappedRefund, WebhookProvider } from './providers/webhoo
 /** What the provider asked for a refund whose payment is not there yet gets told to wait. */
 export const REFUND_RETRY_AFTER_SECONDS = 60;
 
-export type ProviderIntakeOutcome = { kind: 'ignored'; event: string } | { kind: 'recorded'; transactionId: string; outcome: ReceiveOutcome };
+export type ProviderIntakeOutcome =
+  { kind: 'ignored'; event: string } | { kind: 'recorded'; transactionId: string; outcome: ReceiveOutcome };
 
 /**
  * A verified provider event → at most one transaction, through the native route's validation
@@ -47,9 +48,14 @@ export class ProviderIntakeService {
   private async refund(provider: WebhookProvider, refund: MappedRefund): Promise<ProviderIntakeOutcome> {
     // Validated before the lookup, so a malformed refund is a 400 whether or not its payment is
     // here; the accounts are the payment's (already valid), placeholders until then.
-    const checked = await this.validator.validate({ ...refund, sourceAccount: 'payment-destination', destinationAccount: 'payment-source' }, refund.fields);
+    const checked = await this.validator.validate(
+      { ...refund, sourceAccount: 'payment-destination', destinationAccount: 'payment-source' },
+      refund.fields,
+    );
     const paymentId =
-      'transactionId' in refund.payment ? refund.payment.transactionId : await this.references.transactionIdFor(provider.name, refund.payment.reference);
+      'transactionId' in refund.payment
+        ? refund.payment.transactionId
+        : await this.references.transactionIdFor(provider.name, refund.payment.reference);
     const payment = paymentId === undefined ? null : await this.transactions.findByTransactionId(paymentId);
     if (!payment) {
       const named = 'transactionId' in refund.payment ? refund.payment.transactionId : `reference ${refund.payment.reference}`;
@@ -59,7 +65,9 @@ export class ProviderIntakeService {
       );
     }
     if (payment.currency !== checked.currency) {
-      throw Problems.validation([{ field: refund.fields.currency, message: `must be the refunded payment's currency (${payment.currency})` }]);
+      throw Problems.validation([
+        { field: refund.fields.currency, message: `must be the refunded payment's currency (${payment.currency})` },
+      ]);
     }
     // Back the way the payment came: from its destination to its source.
     const input = { ...checked, sourceAccount: payment.destinationAccount, destinationAccount: payment.sourceAccount };

@@ -31,8 +31,15 @@ export class ProviderWebhooksController {
   })
   @ApiParam({ name: 'provider', example: 'stripe' })
   @ApiBody({ description: "The provider's event, byte for byte as it signed it", schema: { type: 'object' } })
-  @ApiAcceptedResponse({ type: TransactionView, description: 'The payment or refund, recorded (or a redelivery: Idempotent-Replayed: true)' })
-  @ApiOkResponse({ type: IgnoredEventView, description: 'An event that moves no money here: stored nowhere. (Paystack, which counts only 200 as delivered, also gets its recorded payments and refunds as 200.)' })
+  @ApiAcceptedResponse({
+    type: TransactionView,
+    description: 'The payment or refund, recorded (or a redelivery: Idempotent-Replayed: true)',
+  })
+  @ApiOkResponse({
+    type: IgnoredEventView,
+    description:
+      'An event that moves no money here: stored nowhere. (Paystack, which counts only 200 as delivered, also gets its recorded payments and refunds as 200.)',
+  })
   @ApiProblemResponse(400, 'The event lacks a field the mapping needs, or maps to an invalid transaction: `errors` names provider fields')
   @ApiProblemResponse(401, 'Missing, malformed, stale or wrong signature')
   @ApiProblemResponse(404, 'Unknown provider, or its secret is unset')
@@ -40,7 +47,10 @@ export class ProviderWebhooksController {
   @ApiProblemResponse(413, 'Body larger than BODY_LIMIT')
   @ApiProblemResponse(415, 'Body is not JSON')
   @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE)')
-  @ApiProblemResponse(503, 'PostgreSQL unavailable, or a refund whose payment is not recorded yet: not acknowledged, redeliver later (Retry-After)')
+  @ApiProblemResponse(
+    503,
+    'PostgreSQL unavailable, or a refund whose payment is not recorded yet: not acknowledged, redeliver later (Retry-After)',
+  )
   async receive(
     @Param('provider') name: string,
     @Req() req: RawBodyRequest,

@@ -28,7 +28,11 @@ export class TransactionWebhookDto {
   @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
   source_account!: string;
 
-  @ApiProperty({ pattern: IDENTIFIER_PATTERN.source, example: 'merchant_acc_1', description: 'Credited account; differs from source_account' })
+  @ApiProperty({
+    pattern: IDENTIFIER_PATTERN.source,
+    example: 'merchant_acc_1',
+    description: 'Credited account; differs from source_account',
+  })
   @IsString({ message: STRING_MESSAGE })
   @Matches(IDENTIFIER_PATTERN, { message: IDENTIFIER_MESSAGE })
   destination_account!: string;

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { FieldError, ProblemException } from '@app/http';
+import { type FieldError, ProblemException } from '@app/http';
 import { TransactionWebhookDto } from './transaction-webhook.dto';
 import { TransactionWebhookParser } from './transaction-webhook.parser';
 
@@ -59,12 +59,15 @@ describe('TransactionWebhookParser', () => {
   describe('identifiers', () => {
     const fields = ['transaction_id', 'source_account', 'destination_account'] as const;
 
-    it.each(['a', 'A', '7', 'txn_demo_1', 'order:42:a', 'a.b-c_d', 'Z'.repeat(128), '0abc'])('accepts %j in every identifier field', async (id) => {
-      for (const field of fields) {
-        const body = { ...VALID, source_account: 'src_x', destination_account: 'dst_x', [field]: id };
-        await expect(parseBody(body)).resolves.toBeDefined();
-      }
-    });
+    it.each(['a', 'A', '7', 'txn_demo_1', 'order:42:a', 'a.b-c_d', 'Z'.repeat(128), '0abc'])(
+      'accepts %j in every identifier field',
+      async (id) => {
+        for (const field of fields) {
+          const body = { ...VALID, source_account: 'src_x', destination_account: 'dst_x', [field]: id };
+          await expect(parseBody(body)).resolves.toBeDefined();
+        }
+      },
+    );
 
     it.each([
       ['empty', ''],
@@ -120,7 +123,9 @@ describe('TransactionWebhookParser', () => {
       ['KWD', '1.234', '1.234'],
       ['KWD', '0.001', '0.001'],
     ])('accepts %s %s as %s', async (currency, literal, expected) => {
-      const parsed = await parseRaw(`{"transaction_id":"t1","source_account":"a","destination_account":"b","currency":"${currency}","amount":${literal}}`);
+      const parsed = await parseRaw(
+        `{"transaction_id":"t1","source_account":"a","destination_account":"b","currency":"${currency}","amount":${literal}}`,
+      );
       expect(parsed.amount).toBe(expected);
     });
 
@@ -181,7 +186,8 @@ describe('TransactionWebhookParser', () => {
     });
 
     it('reads the amount of the top level, not one nested in an ignored field', async () => {
-      const raw = '{"meta":{"amount":0.001},"transaction_id":"t1","source_account":"a","destination_account":"b","currency":"INR","amount":7}';
+      const raw =
+        '{"meta":{"amount":0.001},"transaction_id":"t1","source_account":"a","destination_account":"b","currency":"INR","amount":7}';
       expect((await parseRaw(raw)).amount).toBe('7.00');
     });
   });
@@ -217,7 +223,13 @@ describe('TransactionWebhookParser', () => {
     });
 
     it('reports every missing field of an empty object', async () => {
-      expect(await rejectedFields(parseBody({}))).toEqual(['amount', 'currency', 'destination_account', 'source_account', 'transaction_id']);
+      expect(await rejectedFields(parseBody({}))).toEqual([
+        'amount',
+        'currency',
+        'destination_account',
+        'source_account',
+        'transaction_id',
+      ]);
     });
 
     it('reports an amount with too many decimals together with a bad identifier', async () => {

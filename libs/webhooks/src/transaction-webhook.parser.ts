@@ -54,7 +54,8 @@ export class TransactionWebhookParser {
     let amount = '';
     if (!badAmount && minorUnits !== undefined) {
       const literal = findTopLevelNumberLiteral(rawBody.toString('utf8'), 'amount');
-      const normalized = literal === undefined ? { ok: false as const, reason: 'must be a JSON number' } : normalizeAmount(literal, minorUnits);
+      const normalized =
+        literal === undefined ? { ok: false as const, reason: 'must be a JSON number' } : normalizeAmount(literal, minorUnits);
       if (normalized.ok) amount = normalized.value;
       else errors.push({ field: 'amount', message: normalized.reason });
     }

@@ -1,4 +1,4 @@
-import { WebhookProvider } from './providers/webhook-provider';
+import { type WebhookProvider } from './providers/webhook-provider';
 import { WebhookProviderRegistry } from './webhook-provider.registry';
 
 const provider = (name: string, enabled = true): WebhookProvider => ({

@@ -41,7 +41,10 @@ export class WebhooksController {
     description: 'Recorded (new) or already recorded (a redelivery with the same payload): the transaction as it is now',
     headers: {
       Location: { description: '/v1/transactions/{transaction_id}', schema: { type: 'string' } },
-      'Idempotent-Replayed': { description: '"true" when this id was already received with the same payload', schema: { type: 'string', enum: ['true'] } },
+      'Idempotent-Replayed': {
+        description: '"true" when this id was already received with the same payload',
+        schema: { type: 'string', enum: ['true'] },
+      },
     },
   })
   @ApiProblemResponse(400, 'Invalid body: `errors` lists each field')

@@ -1,4 +1,4 @@
-import { ChildProcess, SpawnOptions, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { trackChild } from './resources';
@@ -42,7 +42,7 @@ export class ManagedProcess {
     this.child.stdout?.on('data', (chunk: Buffer) => (this.out = this.keep(this.out, chunk)));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.err = this.keep(this.err, chunk)));
     // 'close' comes after the output is read to the end, so output() is complete once this resolves.
-    this.exited = once(this.child, 'close').then(([code, signal]) => ({ code, signal }) as Exit);
+    this.exited = once(this.child, 'close').then(([code, signal]) => ({ code, signal }));
   }
 
   private keep(stream: string, chunk: Buffer): string {

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { freePort } from '../free-port';
 import { waitFor } from '../wait-for';
-import { Exit, ManagedProcess, STOP_DEADLINE_MS } from './managed-process';
+import { type Exit, ManagedProcess, STOP_DEADLINE_MS } from './managed-process';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
 /** What `npm run start:prod` runs (after `npm run build`). */
@@ -67,7 +67,10 @@ export class PaycheckProcess {
 
   /** The fault suite's form: production mode, FAULT_ENV under `env`, the log in `folder`, live before it resolves. */
   static start(role: Role, env: Record<string, string>, folder: string, label: string = role, entry?: string): Promise<PaycheckProcess> {
-    return PaycheckProcess.launch({ NODE_ENV: 'production', ...FAULT_ENV, ...env, APP_ROLE: role }, { folder, label, entry: entry ? sourceEntry(entry) : undefined });
+    return PaycheckProcess.launch(
+      { NODE_ENV: 'production', ...FAULT_ENV, ...env, APP_ROLE: role },
+      { folder, label, entry: entry ? sourceEntry(entry) : undefined },
+    );
   }
 
   /** Starts the service with `env` (PORT: a free one unless given). */
@@ -101,9 +104,10 @@ export class PaycheckProcess {
       );
     } catch (error) {
       await this.kill();
-      throw new Error(`${(error as Error).message}\n${this.process.logTail()}`);
+      throw new Error(`${(error as Error).message}\n${this.process.logTail()}`, { cause: error });
     }
-    if (status === exited) throw new Error(`${label} exited during boot (${JSON.stringify(await this.process.exited)}):\n${this.process.logTail()}`);
+    if (status === exited)
+      throw new Error(`${label} exited during boot (${JSON.stringify(await this.process.exited)}):\n${this.process.logTail()}`);
   }
 
   get url(): string {
@@ -124,14 +128,17 @@ export class PaycheckProcess {
 
   /** The process's JSON log lines so far (stdout and stderr), parsed; other lines are skipped. */
   logLines(): Array<Record<string, unknown>> {
-    return this.process.output().split('\n').flatMap((line) => {
-      try {
-        const parsed: unknown = JSON.parse(line);
-        return parsed && typeof parsed === 'object' ? [parsed as Record<string, unknown>] : [];
-      } catch {
-        return [];
-      }
-    });
+    return this.process
+      .output()
+      .split('\n')
+      .flatMap((line): Array<Record<string, unknown>> => {
+        try {
+          const parsed: unknown = JSON.parse(line);
+          return parsed !== null && typeof parsed === 'object' ? [parsed as Record<string, unknown>] : [];
+        } catch {
+          return [];
+        }
+      });
   }
 
   /** SIGTERM and the exit that follows (a clean stop is code 0); SIGKILL after `deadlineMs`. */

@@ -1,4 +1,4 @@
-import { ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +42,10 @@ export function killAllNow(): void {
 }
 
 export async function releaseAll(): Promise<void> {
-  const exits = [...children].map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve))));
+  const exits = [...children].map(
+    (child) =>
+      new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve))),
+  );
   for (const child of children) child.kill('SIGKILL');
   await Promise.all(exits);
   killAllNow();

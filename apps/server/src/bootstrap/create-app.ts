@@ -1,12 +1,12 @@
-import { DynamicModule, INestApplication } from '@nestjs/common';
+import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '@app/config';
+import { type AppConfig } from '@app/config';
 import { ProblemDetailsFilter, applyClientTimeouts, jsonBodyParser, requestIdMiddleware } from '@app/http';
 import { createBootLogger, observeHttp } from '@app/observability';
-import { ProcessingWorkerOptions } from '@app/processing';
-import { WebhookProviderRegistry, WebhooksModuleOptions } from '@app/webhooks';
+import { type ProcessingWorkerOptions } from '@app/processing';
+import { WebhookProviderRegistry, type WebhooksModuleOptions } from '@app/webhooks';
 import { AllInOneAppModule } from '../all-in-one-app.module';
 import { ApiAppModule } from '../api-app.module';
 import { WorkerAppModule } from '../worker-app.module';
@@ -40,14 +40,17 @@ function enabledWebhookProviders(app: INestApplication, config: AppConfig): stri
 /** Builds (but does not start listening) the Nest application for the configured role. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const root = rootModuleFor(config, options);
-  const app = await NestFactory.create<NestExpressApplication>({ ...root, providers: [...(root.providers ?? []), StartingGate] }, {
-    bodyParser: false,
-    // A failed boot rejects, so main.ts ends it with one fatal line (Nest would exit on its own).
-    abortOnError: false,
-    // JSON lines at LOG_LEVEL from the first boot message, failed boots included; once the
-    // container exists, the injected logger (same pino instance) adds the request context.
-    logger: createBootLogger(config),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    { ...root, providers: [...(root.providers ?? []), StartingGate] },
+    {
+      bodyParser: false,
+      // A failed boot rejects, so main.ts ends it with one fatal line (Nest would exit on its own).
+      abortOnError: false,
+      // JSON lines at LOG_LEVEL from the first boot message, failed boots included; once the
+      // container exists, the injected logger (same pino instance) adds the request context.
+      logger: createBootLogger(config),
+    },
+  );
   app.useLogger(app.get(Logger));
   applyClientTimeouts(app.getHttpServer());
   app.disable('x-powered-by');

@@ -1,4 +1,4 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { SHUTDOWN_MARGIN_MS } from '@app/processing';
 

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
 import { mountQueueDashboard } from './queue-dashboard';
 
@@ -22,10 +22,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Paycheck')
     .setDescription(
       'Payment-transaction webhooks: idempotent intake, exactly-once ledger posting. Errors are RFC 9457 ' +
-        '`application/problem+json`. Every response carries `X-Request-Id` (the caller\'s, when it sent one).',
+        "`application/problem+json`. Every response carries `X-Request-Id` (the caller's, when it sent one).",
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of the keys in API_KEYS (required when API_KEYS is set)' }, API_KEY_SECURITY)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'One of the keys in API_KEYS (required when API_KEYS is set)' },
+      API_KEY_SECURITY,
+    )
     .build();
   return SwaggerModule.createDocument(app, config);
 }

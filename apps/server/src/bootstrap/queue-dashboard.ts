@@ -1,11 +1,11 @@
-import { HttpStatus, INestApplication, Logger } from '@nestjs/common';
+import { HttpStatus, type INestApplication, Logger } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { Application, NextFunction, Request, Response } from 'express';
-import { FieldError, PROBLEM_CONTENT_TYPE, ProblemDocument, Problems, problemForStatus } from '@app/http';
+import { type FieldError, PROBLEM_CONTENT_TYPE, type ProblemDocument, Problems, problemForStatus } from '@app/http';
 import { SETTLEMENT_QUEUE, SettlementQueue } from '@app/queue';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
@@ -44,7 +44,8 @@ function guardApi(queue: SettlementQueue, req: Request, res: Response, next: Nex
     res.set('Allow', 'GET, HEAD');
     return sendProblem(res, {
       ...problemForStatus(HttpStatus.METHOD_NOT_ALLOWED),
-      detail: 'The queue dashboard is read-only. Retry through POST /v1/transactions/{transaction_id}/retry or POST /v1/transactions/retry.',
+      detail:
+        'The queue dashboard is read-only. Retry through POST /v1/transactions/{transaction_id}/retry or POST /v1/transactions/retry.',
     });
   }
   const errors = pagingErrors(req.query);
@@ -91,7 +92,7 @@ function answerWithin(res: Response, ms: number): void {
 }
 
 function dashboardErrorDetail(status: number): string {
-  if (status === HttpStatus.NOT_FOUND) return 'No such queue or job.';
+  if (status === (HttpStatus.NOT_FOUND as number)) return 'No such queue or job.';
   if (status >= 500) return 'The queue dashboard could not read the queue. Retry later.';
   return 'The dashboard request is invalid.';
 }

@@ -3,7 +3,7 @@ import type { AppConfig } from '@app/config';
 import {
   ApiKeyMatcher,
   RATE_LIMITER,
-  RateLimiter,
+  type RateLimiter,
   apiKeyAuthentication,
   corsForReadRoutes,
   rateLimiting,

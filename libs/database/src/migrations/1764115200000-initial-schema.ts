@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
  * Transactions and their ledger postings. The invariants live in the database so that no code
@@ -49,9 +49,7 @@ export class InitialSchema1764115200000 implements MigrationInterface {
           (side = 'debit' AND amount < 0) OR (side = 'credit' AND amount > 0))
       )`);
     // Balances are sums over an account's postings: an index-only scan, no hot balance row.
-    await queryRunner.query(
-      `CREATE INDEX ledger_postings_account_idx ON ledger_postings (account_id, currency) INCLUDE (amount)`,
-    );
+    await queryRunner.query(`CREATE INDEX ledger_postings_account_idx ON ledger_postings (account_id, currency) INCLUDE (amount)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

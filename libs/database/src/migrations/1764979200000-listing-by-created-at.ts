@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
  * The listing is ordered by (created_at DESC, id DESC), the time users see, instead of by id:
@@ -14,9 +14,15 @@ export class ListingByCreatedAt1764979200000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE INDEX IF NOT EXISTS transactions_created_id_idx ON transactions (created_at DESC, id DESC)`);
-    await queryRunner.query(`CREATE INDEX IF NOT EXISTS transactions_status_created_id_idx ON transactions (status, created_at DESC, id DESC)`);
-    await queryRunner.query(`CREATE INDEX IF NOT EXISTS transactions_source_created_id_idx ON transactions (source_account, created_at DESC, id DESC)`);
-    await queryRunner.query(`CREATE INDEX IF NOT EXISTS transactions_destination_created_id_idx ON transactions (destination_account, created_at DESC, id DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX IF NOT EXISTS transactions_status_created_id_idx ON transactions (status, created_at DESC, id DESC)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX IF NOT EXISTS transactions_source_created_id_idx ON transactions (source_account, created_at DESC, id DESC)`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX IF NOT EXISTS transactions_destination_created_id_idx ON transactions (destination_account, created_at DESC, id DESC)`,
+    );
     await queryRunner.query(`DROP INDEX IF EXISTS transactions_source_id_idx`);
     await queryRunner.query(`DROP INDEX IF EXISTS transactions_destination_id_idx`);
   }

@@ -25,7 +25,15 @@ const LOGGED_RESPONSE_HEADERS = ['location', 'idempotent-replayed', 'retry-after
 
 /** Request headers worth a log line; credentials are kept only as a redaction marker. */
 const LOGGED_REQUEST_HEADERS = ['user-agent', 'content-type', 'content-length', 'webhook-id', 'webhook-timestamp'];
-const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'webhook-signature', 'stripe-signature', 'x-razorpay-signature', 'x-paystack-signature'];
+const CREDENTIAL_HEADERS = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'webhook-signature',
+  'stripe-signature',
+  'x-razorpay-signature',
+  'x-paystack-signature',
+];
 
 /** A handful of named headers instead of the whole set: cheaper per line, and nothing new leaks when a client sends more. */
 function loggedRequestHeaders(headers: IncomingMessage['headers']): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import pino, { DestinationStream, Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { AppConfig, AppRole, LogLevel } from '@app/config';
 
 /** Headers that carry credentials: never written to a log line. */

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { PaycheckMetrics, WebhookOutcome } from './paycheck-metrics';
+import { type PaycheckMetrics, type WebhookOutcome } from './paycheck-metrics';
 
 export const WEBHOOK_PATH = '/v1/webhooks/transactions';
 const PROVIDER_PREFIX = '/v1/webhooks/';
@@ -38,7 +38,7 @@ export function webhookProviderOf(method: string, path: string, providers: reado
 
 /** Low-cardinality route label: the matched route template, or one bucket for everything else. */
 function routeOf(req: Request): string {
-  const route = (req as Request & { route?: { path?: unknown } }).route;
+  const { route } = req as unknown as { route?: { path?: unknown } }; // Express types req.route as any
   return route && typeof route.path === 'string' ? `${req.baseUrl}${route.path}` : 'unmatched';
 }
 
@@ -55,7 +55,11 @@ export function httpMetricsMiddleware(metrics: PaycheckMetrics, webhookProviders
     res.once('finish', () => {
       metrics.httpResponse(req.method, routeOf(req), res.statusCode);
       if (provider === undefined) return;
-      const outcome = webhookOutcomeFor(res.statusCode, res.getHeader('Idempotent-Replayed') === 'true', res.locals[WEBHOOK_IGNORED] === true);
+      const outcome = webhookOutcomeFor(
+        res.statusCode,
+        res.getHeader('Idempotent-Replayed') === 'true',
+        res.locals[WEBHOOK_IGNORED] === true,
+      );
       if (outcome) metrics.webhookReceived(provider, outcome);
       if (outcome === 'accepted' || outcome === 'duplicate') metrics.webhookAcknowledged(Number(process.hrtime.bigint() - started) / 1e9);
     });

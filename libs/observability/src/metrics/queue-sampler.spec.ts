@@ -1,4 +1,4 @@
-import { SettlementQueue } from '@app/queue';
+import { type SettlementQueue } from '@app/queue';
 import { QueueSampler, ageSeconds } from './queue-sampler';
 
 function fakeQueue(connected: boolean, oldest: unknown = null) {

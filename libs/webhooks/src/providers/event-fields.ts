@@ -1,4 +1,4 @@
-import { FieldError, Problems } from '@app/http';
+import { type FieldError, Problems } from '@app/http';
 
 /**
  * Reads fields of a provider's event by dotted path, collecting what is missing or mistyped so

@@ -6,7 +6,12 @@ const HEX = /^[0-9a-fA-F]+$/;
  * Whether `given` (hex text from a header) equals the HMAC of `parts` under any of `keys`.
  * Compared as bytes of equal length in constant time; malformed hex simply never matches.
  */
-export function matchesHexHmac(algorithm: 'sha256' | 'sha512', keys: readonly string[], parts: ReadonlyArray<string | Buffer>, given: string): boolean {
+export function matchesHexHmac(
+  algorithm: 'sha256' | 'sha512',
+  keys: readonly string[],
+  parts: ReadonlyArray<string | Buffer>,
+  given: string,
+): boolean {
   if (!HEX.test(given) || given.length % 2 !== 0) return false;
   const givenBytes = Buffer.from(given, 'hex');
   let matched = false;

@@ -40,12 +40,15 @@ describe('EventFields.minorUnits', () => {
     ['a fraction', 20.5],
     ['zero', 0],
     ['a negative', -100],
+    // eslint-disable-next-line no-loss-of-precision -- the rounding JSON.parse does is what is tested
     ['beyond 2^53 - 1, already rounded by JSON.parse', 9007199254740993],
     ['a decimal string', '25.00'],
     ['a string with a leading zero', '0100'],
     ['null', null],
     ['missing', undefined],
   ])('refuses %s, naming the provider field', (_name, amount) => {
-    expect(problemOf({ data: amount === undefined ? {} : { amount } })).toEqual([{ field: 'data.amount', message: expect.stringMatching(/minor units/) }]);
+    expect(problemOf({ data: amount === undefined ? {} : { amount } })).toEqual([
+      { field: 'data.amount', message: expect.stringMatching(/minor units/) },
+    ]);
   });
 });

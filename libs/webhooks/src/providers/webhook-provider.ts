@@ -52,9 +52,7 @@ export interface MappedRefund {
 }
 
 export type ProviderMapping =
-  | { kind: 'payment'; payment: MappedPayment }
-  | { kind: 'refund'; refund: MappedRefund }
-  | { kind: 'ignored'; event: string };
+  { kind: 'payment'; payment: MappedPayment } | { kind: 'refund'; refund: MappedRefund } | { kind: 'ignored'; event: string };
 
 /** Multi-provider token: every registered WebhookProvider instance, built-in and a team's own. */
 export const WEBHOOK_PROVIDERS = Symbol('WEBHOOK_PROVIDERS');

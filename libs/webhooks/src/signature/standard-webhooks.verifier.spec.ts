@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
-import { StandardWebhooksVerifier, StandardWebhooksVerifierOptions } from './standard-webhooks.verifier';
-import { IncomingHeaders, SignatureCheck } from './webhook-signature-verifier';
+import { StandardWebhooksVerifier, type StandardWebhooksVerifierOptions } from './standard-webhooks.verifier';
+import { type IncomingHeaders, type SignatureCheck } from './webhook-signature-verifier';
 
 // Published vector from the standard-webhooks repository's library tests (JS, Python, Go...).
 const VECTOR = {
@@ -48,8 +48,7 @@ describe('StandardWebhooksVerifier', () => {
       'webhook-timestamp': String(VECTOR.timestamp),
       'webhook-signature': VECTOR.signature,
     };
-    const at = (secret: string) =>
-      new StandardWebhooksVerifier([secret], { now: () => VECTOR.timestamp * 1000 });
+    const at = (secret: string) => new StandardWebhooksVerifier([secret], { now: () => VECTOR.timestamp * 1000 });
 
     it('accepts the reference signature and returns the webhook id', () => {
       expect(at(VECTOR.secret).verify(Buffer.from(VECTOR.payload), headers)).toEqual({ ok: true, webhookId: VECTOR.id });
@@ -344,12 +343,12 @@ describe('StandardWebhooksVerifier', () => {
       expect(() => new StandardWebhooksVerifier(['whsec_sup3r$ecret'])).not.toThrow(/sup3r/);
     });
 
-    it.each([['unpadded base64', 'whsec_YWJjZA'], ['surrounding whitespace', ` ${VECTOR.secret}\n`]])(
-      'accepts %s, as the reference package does',
-      (_name, secret) => {
-        expect(() => new StandardWebhooksVerifier([secret])).not.toThrow();
-      },
-    );
+    it.each([
+      ['unpadded base64', 'whsec_YWJjZA'],
+      ['surrounding whitespace', ` ${VECTOR.secret}\n`],
+    ])('accepts %s, as the reference package does', (_name, secret) => {
+      expect(() => new StandardWebhooksVerifier([secret])).not.toThrow();
+    });
 
     it('rejects a negative tolerance', () => {
       expect(() => new StandardWebhooksVerifier([VECTOR.secret], { toleranceSeconds: -1 })).toThrow('toleranceSeconds');

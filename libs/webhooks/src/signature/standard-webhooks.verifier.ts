@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { IncomingHeaders, SignatureCheck, WebhookSignatureVerifier } from './webhook-signature-verifier';
+import { type IncomingHeaders, type SignatureCheck, type WebhookSignatureVerifier } from './webhook-signature-verifier';
 
 const SECRET_PREFIX = 'whsec_';
 const DEFAULT_TOLERANCE_SECONDS = 5 * 60;

@@ -1,4 +1,4 @@
-import { IncomingHeaders, SignatureCheck, WebhookSignatureVerifier } from './webhook-signature-verifier';
+import { type IncomingHeaders, type SignatureCheck, type WebhookSignatureVerifier } from './webhook-signature-verifier';
 
 /**
  * Accepts every request. Only for local use when WEBHOOK_SECRET is unset; the webhook-id is

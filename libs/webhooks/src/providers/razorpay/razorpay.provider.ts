@@ -82,7 +82,12 @@ export class RazorpayProvider implements WebhookProvider {
         payment: { transactionId: `razorpay:${paymentId}` },
         amount: isoMinorUnitsToDecimal(minor, currency),
         currency,
-        fields: { transaction_id: `${REFUND}.id`, amount: `${REFUND}.amount`, currency: `${REFUND}.currency`, payment: `${REFUND}.payment_id` },
+        fields: {
+          transaction_id: `${REFUND}.id`,
+          amount: `${REFUND}.amount`,
+          currency: `${REFUND}.currency`,
+          payment: `${REFUND}.payment_id`,
+        },
       },
     };
   }

@@ -1,4 +1,4 @@
-import { IncomingHeaders, SignatureCheck, WebhookSignatureVerifier } from '../../signature';
+import { type IncomingHeaders, type SignatureCheck, type WebhookSignatureVerifier } from '../../signature';
 import { matchesHexHmac, singleHeader } from '../hex-hmac';
 
 /** Stripe's default tolerance (its SDKs' DEFAULT_TOLERANCE). */

@@ -11,7 +11,8 @@ const OTHER = 'whsec_0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const NOW_S = 1_767_225_600;
 const stripe = new Stripe('sk_test_unused');
 
-const sign = (payload: string, secret = SECRET, timestamp = NOW_S) => stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
+const sign = (payload: string, secret = SECRET, timestamp = NOW_S) =>
+  stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 const verifier = (secrets = [SECRET], nowS = NOW_S) => new StripeSignatureVerifier(secrets, () => nowS * 1000);
 const check = (body: string, header: string | string[] | undefined, v = verifier()) =>
   v.verify(Buffer.from(body, 'utf8'), header === undefined ? {} : { 'stripe-signature': header });
@@ -74,7 +75,7 @@ describe('StripeSignatureVerifier', () => {
     ['v1 not hex', `t=${NOW_S},v1=zz`, /no signature matches/],
     ['v1 truncated', `t=${NOW_S},v1=abc`, /no signature matches/],
   ])('rejects %s without throwing', (_name, header, reason) => {
-    const result = check(body, header as string | string[] | undefined);
+    const result = check(body, header);
     expect(result.ok).toBe(false);
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(reason) });
   });
@@ -122,7 +123,9 @@ describe('StripeProvider.map', () => {
 
   it('pays the connected account of a Connect event, and an anonymous customer when there is none', () => {
     const mapping = map('payment_intent.succeeded', { account: 'acct_1032D82eZvKYlo2C', 'data.object.customer': null });
-    expect(mapping).toMatchObject({ payment: { sourceAccount: 'stripe:customer:anonymous', destinationAccount: 'stripe:account:acct_1032D82eZvKYlo2C' } });
+    expect(mapping).toMatchObject({
+      payment: { sourceAccount: 'stripe:customer:anonymous', destinationAccount: 'stripe:account:acct_1032D82eZvKYlo2C' },
+    });
   });
 
   it.each([
@@ -181,6 +184,9 @@ describe('StripeProvider.map', () => {
   });
 
   it('needs an event type', () => {
-    expect(fieldErrors(() => map('payment_intent.succeeded', { type: undefined }))).toEqual({ status: 400, errors: [{ field: 'type', message: 'must be a string' }] });
+    expect(fieldErrors(() => map('payment_intent.succeeded', { type: undefined }))).toEqual({
+      status: 400,
+      errors: [{ field: 'type', message: 'must be a string' }],
+    });
   });
 });

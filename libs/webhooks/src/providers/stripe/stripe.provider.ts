@@ -83,7 +83,12 @@ export class StripeProvider implements WebhookProvider {
         payment: { transactionId: `stripe:${paymentId}` },
         amount: minorUnitsToDecimal(minor, stripeAmountExponent(currency)),
         currency,
-        fields: { transaction_id: 'data.object.id', amount: 'data.object.amount', currency: 'data.object.currency', payment: 'data.object.payment_intent' },
+        fields: {
+          transaction_id: 'data.object.id',
+          amount: 'data.object.amount',
+          currency: 'data.object.currency',
+          payment: 'data.object.payment_intent',
+        },
       },
     };
   }
