@@ -5,7 +5,7 @@ import type { Test } from 'supertest';
 // Tests read the providers' published sample events where the providers keep them.
 import { providerFixture } from '../../libs/webhooks/src/providers/testing-fixtures';
 import { type TestApp, uniqueId } from './test-app';
-import type { Delivery } from './webhooks';
+import { type Delivery, deliverBytes } from './webhooks';
 
 export const STRIPE_SECRET = 'whsec_e2eTestSigningSecret0123456789';
 export const RAZORPAY_SECRET = 'rzp-e2e-webhook-secret';
@@ -219,27 +219,7 @@ export function stripePaymentEvent(paymentIntent: string, customer: string, pais
 }
 
 /** POSTs the exact bytes to the Stripe route, signed as Stripe signs them (fresh timestamp each time). */
-export async function deliverToStripe(baseUrl: string, body: string, timeoutMs = 15_000): Promise<Delivery> {
-  const started = Date.now();
-  try {
-    const res = await fetch(`${baseUrl}/v1/webhooks/stripe`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload: body, secret: STORM_STRIPE_SECRET }),
-      },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      ms: Date.now() - started,
-      replayed: res.headers.get('idempotent-replayed') === 'true',
-      retryAfter: res.headers.get('retry-after'),
-      body: text ? JSON.parse(text) : null,
-    };
-  } catch (error) {
-    return { status: 0, ms: Date.now() - started, replayed: false, retryAfter: null, body: null, error: (error as Error).message };
-  }
+export function deliverToStripe(baseUrl: string, body: string, timeoutMs = 15_000): Promise<Delivery> {
+  const signature = stripe.webhooks.generateTestHeaderString({ payload: body, secret: STORM_STRIPE_SECRET });
+  return deliverBytes(`${baseUrl}/v1/webhooks/stripe`, body, { 'stripe-signature': signature }, timeoutMs);
 }

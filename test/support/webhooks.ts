@@ -70,13 +70,23 @@ export interface Delivery {
   error?: string;
 }
 
-export async function deliver(baseUrl: string, payload: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Delivery> {
+export function deliver(baseUrl: string, payload: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Delivery> {
+  return deliverBytes(`${baseUrl}/v1/webhooks/transactions`, JSON.stringify(payload), {}, timeoutMs);
+}
+
+/** POSTs `body` exactly as given (a provider signs these bytes), as JSON, with `headers` added. */
+export async function deliverBytes(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<Delivery> {
   const started = Date.now();
   try {
-    const res = await fetch(`${baseUrl}/v1/webhooks/transactions`, {
+    const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.text();
