@@ -91,13 +91,7 @@ describe('PostgreSQL stopped during intake', () => {
       scenario.acknowledge(payload);
     }
 
-    await waitFor(
-      'every transaction to settle',
-      () => scenario.statusCounts(),
-      (c) => c.PROCESSED === scenario.acknowledged.size,
-      90_000,
-      500,
-    );
+    await scenario.untilProcessed();
     await expectLedgerConsistent(scenario.db, apis[1].url, scenario.acknowledged);
     // Nobody crashed or had to be restarted.
     expect([...apis, worker].every((p) => p.running)).toBe(true);
@@ -152,13 +146,7 @@ describe('PostgreSQL stopped during intake', () => {
       await deliverUntilAccepted(apis[1].url, payload);
       scenario.acknowledge(payload);
     }
-    await waitFor(
-      'every transaction to settle',
-      () => scenario.statusCounts(),
-      (c) => c.PROCESSED === scenario.acknowledged.size,
-      90_000,
-      500,
-    );
+    await scenario.untilProcessed();
     await expectLedgerConsistent(scenario.db, apis[0].url, scenario.acknowledged);
     expect([...apis, worker].every((p) => p.running)).toBe(true);
   });

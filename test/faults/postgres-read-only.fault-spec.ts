@@ -115,13 +115,7 @@ describe('PostgreSQL turned read-only', () => {
       await setReadOnly(scenario, false);
     }
 
-    await waitFor(
-      'every transaction to settle',
-      () => scenario.statusCounts(),
-      (c) => c.PROCESSED === scenario.acknowledged.size,
-      90_000,
-      500,
-    );
+    await scenario.untilProcessed();
     await expectLedgerConsistent(scenario.db, api.url, scenario.acknowledged);
     // Exactly one provider call per transaction, and the rows agree.
     const calls = callsPerTransaction();

@@ -144,13 +144,7 @@ describe('Redis frozen (SIGSTOP): a partition from a managed Redis', () => {
   it('settles everything acknowledged exactly once after the thaw, with fresh processes', async () => {
     scenario.redis.thaw();
     const [api] = await Promise.all([scenario.start('api'), scenario.start('worker')]);
-    await waitFor(
-      'every transaction to settle',
-      () => scenario.statusCounts(),
-      (c) => c.PROCESSED === scenario.acknowledged.size,
-      90_000,
-      500,
-    );
+    await scenario.untilProcessed();
     await expectLedgerConsistent(scenario.db, api.url, scenario.acknowledged);
   });
 });

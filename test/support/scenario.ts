@@ -7,6 +7,7 @@ import { makeTempFolder, releaseAll } from './processes/resources';
 import { PrivatePostgres } from './private-postgres';
 import { PrivateRedis } from './private-redis';
 import { TEST_SERVER_URL, createEmptyDatabase, dropDatabase, testDatabaseUrl } from './test-databases';
+import { waitFor } from './wait-for';
 import { type WebhookPayload } from './webhooks';
 
 /**
@@ -85,6 +86,17 @@ export class Scenario {
       `SELECT status, count(*)::int AS n FROM transactions GROUP BY status`,
     );
     return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+  }
+
+  /** Waits until `count` transactions (default: every acknowledged one) are PROCESSED. */
+  untilProcessed(count = this.acknowledged.size, timeoutMs = 90_000): Promise<Record<string, number>> {
+    return waitFor(
+      'every transaction to settle',
+      () => this.statusCounts(),
+      (c) => c.PROCESSED === count,
+      timeoutMs,
+      500,
+    );
   }
 
   async close(): Promise<void> {
