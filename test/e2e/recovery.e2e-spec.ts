@@ -221,6 +221,28 @@ describe('recovery', () => {
     expect(await rowOf(id)).toMatchObject({ status: 'PROCESSED', postings: 2 });
   });
 
+  it('records a call that answers successfully after its deadline, even once the transaction is FAILED', async () => {
+    const worker = await start({ APP_ROLE: 'all', PROCESSING_MAX_ATTEMPTS: '1', SETTLEMENT_TIMEOUT_MS: '300' });
+    const gateway = gatewayOf(worker);
+    const id = uniqueId('txn_late_answer');
+    // The scripted gateway ignores the abort signal: the held call outlives its deadline.
+    gateway.hold((request) => request.transactionId === id);
+    const lateBefore = sampleValue(await metrics(worker), 'paycheck_settlement_late_success_total');
+    await worker.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
+
+    const failed = await waitFor(
+      () => rowOf(id),
+      (row) => row?.status === 'FAILED',
+    );
+    expect(failed).toMatchObject({ attempts: 1, postings: 0 });
+    expect((await worker.http().get(`/v1/transactions/${id}`).expect(200)).body.last_error).toBe('settlement call timed out after 300 ms');
+
+    gateway.release();
+    expect(await processed(id)).toMatchObject({ status: 'PROCESSED', postings: 2 });
+    expect(gateway.callsFor(id)).toHaveLength(1);
+    expect(sampleValue(await metrics(worker), 'paycheck_settlement_late_success_total')).toBe((lateBefore ?? 0) + 1);
+  });
+
   it('finishes the job in hand when closed, before the database goes away', async () => {
     const worker = await start({ APP_ROLE: 'all' });
     const gateway = gatewayOf(worker);

@@ -46,6 +46,30 @@ describe('withSettlementDeadline', () => {
     await sleep(0);
   });
 
+  it('tells onLateSuccess when an abandoned call succeeds after its deadline, and only then', async () => {
+    const late: string[] = [];
+    let settleLate!: (value: string) => void;
+    const abandoned = new Promise<string>((resolve) => (settleLate = resolve));
+    await expect(
+      withSettlementDeadline(
+        30,
+        () => abandoned,
+        (value) => late.push(value),
+      ),
+    ).rejects.toThrow('timed out after 30 ms');
+    await expect(
+      withSettlementDeadline(
+        1000,
+        async () => 'in time',
+        (value) => late.push(value),
+      ),
+    ).resolves.toBe('in time');
+    expect(late).toEqual([]);
+    settleLate('settled after all');
+    await sleep(0);
+    expect(late).toEqual(['settled after all']);
+  });
+
   it('turns a call that throws synchronously into a failed attempt', async () => {
     const call = withSettlementDeadline(1000, () => {
       throw new Error('bad request');

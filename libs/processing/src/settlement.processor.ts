@@ -105,7 +105,11 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
   async process(job: Job<SettlementJobState>, token?: string): Promise<string> {
     const started = performance.now();
     const jobId = job.id ?? '';
-    const options = { callSucceeded: job.data.callSucceeded === true || this.callSucceeded.has(jobId), stopping: this.stopping.signal };
+    const options = {
+      callSucceeded: job.data.callSucceeded === true || this.callSucceeded.has(jobId),
+      stopping: this.stopping.signal,
+      onLateAnswer: (late: SettlementOutcome) => this.observe(late, (performance.now() - started) / 1000, job.data.transactionId),
+    };
     const outcome = await this.inHand.track(token, this.settlement.settle(job.data.transactionId, job.data.generation, options));
     this.observe(outcome, (performance.now() - started) / 1000, job.data.transactionId);
     if (outcome.kind === 'retry' || outcome.kind === 'deferred') {

@@ -33,6 +33,8 @@ export interface SettleOptions {
   callSucceeded?: boolean;
   /** Aborted when the worker stops: commit retries give up and the job is handed back. */
   stopping?: AbortSignal;
+  /** Hears what a call abandoned at its deadline came to, if it succeeded after all (for metrics). */
+  onLateAnswer?: (outcome: SettlementOutcome) => void;
 }
 
 /**
@@ -94,21 +96,47 @@ export class SettlementService {
     this.logger.log({ msg: `Processing transaction ${transactionId}`, transaction_id: transactionId, attempt, outcome: 'started' });
 
     try {
-      await withSettlementDeadline(this.config.settlementTimeoutMs, (signal) =>
-        this.gateway.settle({
-          transactionId: transaction.transactionId,
-          sourceAccount: transaction.sourceAccount,
-          destinationAccount: transaction.destinationAccount,
-          amount: transaction.amount,
-          currency: transaction.currency,
-          attempt,
-          signal,
-        }),
+      await withSettlementDeadline(
+        this.config.settlementTimeoutMs,
+        (signal) =>
+          this.gateway.settle({
+            transactionId: transaction.transactionId,
+            sourceAccount: transaction.sourceAccount,
+            destinationAccount: transaction.destinationAccount,
+            amount: transaction.amount,
+            currency: transaction.currency,
+            attempt,
+            signal,
+          }),
+        () => this.commitLateAnswer(transactionId, attempt, options),
       );
     } catch (error) {
       return this.recordFailure(transactionId, attempt, error);
     }
     return this.commit(transactionId, attempt, options.stopping);
+  }
+
+  /**
+   * The call was abandoned at its deadline (the attempt counted as failed), yet the provider
+   * settled it: record that, whatever the row's state since (a retry in flight, or FAILED). The
+   * guard on the commit and the unique ledger legs keep it to one posting.
+   */
+  private commitLateAnswer(transactionId: string, attempt: number, options: SettleOptions): void {
+    this.logger.warn({
+      msg: `The settlement call for ${transactionId} succeeded after its deadline; recording it`,
+      transaction_id: transactionId,
+      attempt,
+      outcome: 'late_answer',
+    });
+    this.commit(transactionId, attempt, options.stopping).then(
+      (outcome) => options.onLateAnswer?.(outcome.kind === 'processed' ? { ...outcome, lateSuccess: true } : outcome),
+      (error: Error) =>
+        this.logger.error({
+          msg: `Could not record the late settlement of ${transactionId}: ${error.message}; the next attempt settles it again`,
+          transaction_id: transactionId,
+          attempt,
+        }),
+    );
   }
 
   private async commit(transactionId: string, attempt: number, stopping?: AbortSignal): Promise<SettlementOutcome> {
