@@ -1,19 +1,21 @@
 import type { Queue } from 'bullmq';
-import { ENQUEUE_SUSPENSION_MS, ENQUEUE_TIMEOUT_MS, SettlementQueue } from './settlement-queue';
+import { ENQUEUE_TIMEOUT_MS, SettlementQueue } from './settlement-queue';
 
-/** A queue whose Redis looks connected: `answers` decides whether add() ever settles (a frozen Redis never does). */
+/** A queue whose Redis looks connected: `answers` decides whether add() answers at once; unanswered adds answer on thaw(). */
 function queueOver(answers: () => boolean) {
   const client = { status: 'ready', on: () => undefined };
   const adds: string[] = [];
+  const waiting: Array<() => void> = [];
   const queue = {
     on: () => undefined,
     getBackend: () => ({ client: Promise.resolve(client) }),
     add: (_name: string, data: { transactionId: string }) => {
       adds.push(data.transactionId);
-      return answers() ? Promise.resolve({}) : new Promise(() => undefined);
+      return answers() ? Promise.resolve({}) : new Promise<void>((resolve) => waiting.push(resolve));
     },
   } as unknown as Queue;
-  return { settlementQueue: new SettlementQueue(queue), adds };
+  const thaw = () => waiting.splice(0).forEach((answer) => answer());
+  return { settlementQueue: new SettlementQueue(queue), adds, thaw };
 }
 
 describe('SettlementQueue.enqueue against a Redis that stops answering', () => {
@@ -28,20 +30,23 @@ describe('SettlementQueue.enqueue against a Redis that stops answering', () => {
     return built;
   }
 
-  it('gives up after ENQUEUE_TIMEOUT_MS, then leaves work to the sweep without waiting until the suspension ends', async () => {
+  it('gives up after ENQUEUE_TIMEOUT_MS, then leaves work to the sweep without waiting until that add answers', async () => {
     let answering = false;
-    const { settlementQueue, adds } = await connected(() => answering);
+    const { settlementQueue, adds, thaw } = await connected(() => answering);
 
     const first = settlementQueue.enqueue('txn_1', 0);
     await jest.advanceTimersByTimeAsync(ENQUEUE_TIMEOUT_MS);
     await expect(first).resolves.toBe(false);
 
-    // Suspended: answered at once, Redis not even tried.
+    // Suspended while txn_1's add is unanswered, however long: answered at once, Redis not tried.
+    await jest.advanceTimersByTimeAsync(60_000);
     await expect(settlementQueue.enqueue('txn_2', 0)).resolves.toBe(false);
     expect(adds).toEqual(['txn_1']);
 
+    // Redis answers the stalled add: enqueueing resumes at once.
     answering = true;
-    await jest.advanceTimersByTimeAsync(ENQUEUE_SUSPENSION_MS);
+    thaw();
+    await jest.advanceTimersByTimeAsync(0);
     await expect(settlementQueue.enqueue('txn_3', 0)).resolves.toBe(true);
     expect(adds).toEqual(['txn_1', 'txn_3']);
   });

@@ -11,13 +11,8 @@ import { SETTLE_JOB, SETTLEMENT_QUEUE, SettlementJobData, settlementJobId } from
  * under 500 ms; the add itself carries on and usually lands, and the sweep covers it if not.
  */
 export const ENQUEUE_TIMEOUT_MS = 250;
-/**
- * After an enqueue ran out of time, later ones do not wait on Redis at all for this long: a
- * frozen or partitioned Redis still looks connected, and every delivery would otherwise pay the
- * full timeout (and pile another command onto a socket nobody reads). Rows recorded meanwhile are
- * the recovery sweep's, as when Redis is down.
- */
-export const ENQUEUE_SUSPENSION_MS = 2000;
+/** How long a bulk enqueue (one MULTI for a whole batch: bulk retry) waits for Redis. */
+export const BULK_ENQUEUE_TIMEOUT_MS = 5000;
 const ENQUEUE_TIMED_OUT = 'enqueue timed out';
 /** At shutdown, how long the queue's connection may take to QUIT before it is simply dropped. */
 export const QUEUE_CLOSE_TIMEOUT_MS = 2000;
@@ -43,8 +38,14 @@ export class SettlementQueue implements OnModuleInit, OnApplicationShutdown {
   private client?: WatchedClient;
   private readonly readyListeners: Array<() => void> = [];
   private lostConnection = false;
-  /** Until when enqueue() leaves work to the sweep without trying Redis (see ENQUEUE_SUSPENSION_MS). */
-  private suspendedUntil = 0;
+  /**
+   * An add that outlived its deadline and has not answered yet. Until it does, enqueues do not
+   * wait on Redis at all: a frozen or partitioned Redis still looks connected, and every delivery
+   * would otherwise pay the full timeout (and pile another command onto a socket nobody reads).
+   * Rows recorded meanwhile are the recovery sweep's, as when Redis is down. A Redis that was
+   * only slow answers soon, and enqueueing resumes at once.
+   */
+  private unanswered?: Promise<void>;
 
   constructor(@InjectQueue(SETTLEMENT_QUEUE) readonly queue: Queue<SettlementJobData>) {
     // Attached at once: without a listener every reconnect attempt prints a stack trace to stderr.
@@ -78,17 +79,44 @@ export class SettlementQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Resolves true when the job is in Redis, false when it was left to the recovery sweep. */
-  async enqueue(transactionId: string, generation: number): Promise<boolean> {
-    if (!this.isConnected() || Date.now() < this.suspendedUntil) return false;
+  enqueue(transactionId: string, generation: number): Promise<boolean> {
     const jobId = settlementJobId(transactionId, generation);
+    return this.added(() => this.queue.add(SETTLE_JOB, { transactionId, generation }, { jobId }), ENQUEUE_TIMEOUT_MS, transactionId);
+  }
+
+  /** Many jobs in one MULTI; resolves true when all are in Redis, false when left to the sweep. */
+  enqueueMany(jobs: ReadonlyArray<{ transactionId: string; generation: number }>): Promise<boolean> {
+    if (jobs.length === 0) return Promise.resolve(true);
+    const bulk = jobs.map(({ transactionId, generation }) => ({
+      name: SETTLE_JOB,
+      data: { transactionId, generation },
+      opts: { jobId: settlementJobId(transactionId, generation) },
+    }));
+    return this.added(() => this.queue.addBulk(bulk), BULK_ENQUEUE_TIMEOUT_MS, `${jobs.length} transactions`);
+  }
+
+  private async added(add: () => Promise<unknown>, timeoutMs: number, what: string): Promise<boolean> {
+    if (!this.isConnected() || this.unanswered) return false;
+    const adding = add();
     try {
-      await withTimeout(this.queue.add(SETTLE_JOB, { transactionId, generation }, { jobId }), ENQUEUE_TIMEOUT_MS, ENQUEUE_TIMED_OUT);
+      await withTimeout(adding, timeoutMs, ENQUEUE_TIMED_OUT);
       return true;
     } catch (error) {
-      if ((error as Error).message === ENQUEUE_TIMED_OUT) this.suspendedUntil = Date.now() + ENQUEUE_SUSPENSION_MS;
-      this.logger.warn(`Enqueue of ${transactionId} deferred to the recovery sweep: ${(error as Error).message}`);
+      if ((error as Error).message === ENQUEUE_TIMED_OUT) this.awaitAnswer(adding);
+      this.logger.warn(`Enqueue of ${what} deferred to the recovery sweep: ${(error as Error).message}`);
       return false;
     }
+  }
+
+  private awaitAnswer(adding: Promise<unknown>): void {
+    const answered: Promise<void> = adding.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.unanswered ??= answered;
+    void answered.then(() => {
+      if (this.unanswered === answered) this.unanswered = undefined;
+    });
   }
 
   /**

@@ -103,7 +103,7 @@ export class TransactionsService {
     let requeued = 0;
     for (let afterId = '0'; ;) {
       const batch = await this.repository.reopenFailedBatch(afterId, since, BULK_RETRY_BATCH);
-      await Promise.all(batch.map((row) => this.queue.enqueue(row.transactionId, row.enqueueGeneration)));
+      await this.queue.enqueueMany(batch.map((row) => ({ transactionId: row.transactionId, generation: row.enqueueGeneration })));
       requeued += batch.length;
       if (batch.length < BULK_RETRY_BATCH) return requeued;
       afterId = batch.reduce((max, row) => (BigInt(row.id) > BigInt(max) ? row.id : max), afterId);
