@@ -1,4 +1,4 @@
-import { type TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
+import { EXPECTS_FAILURE_ENV, type TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 
 const KEY = 'ops_key_5c1e9a7b3d2f4086';
 
@@ -112,7 +112,7 @@ describe('queue dashboard with Redis unreachable', () => {
   let api: TestApp;
 
   beforeAll(async () => {
-    api = await startTestApp({ APP_ROLE: 'api', ...(await isolatedEnv()), REDIS_URL: 'redis://127.0.0.1:1' });
+    api = await startTestApp({ APP_ROLE: 'api', ...EXPECTS_FAILURE_ENV, ...(await isolatedEnv()), REDIS_URL: 'redis://127.0.0.1:1' });
   });
 
   afterAll(async () => {
