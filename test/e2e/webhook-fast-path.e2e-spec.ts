@@ -3,9 +3,8 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import type { Express } from 'express';
 import { stripeKit } from '../support/provider-deliveries';
-import { TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
+import { type TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const BODY_LIMIT_BYTES = 100 * 1024;
@@ -24,21 +23,35 @@ interface Answer {
 function signed(body: Buffer): Record<string, string> {
   const msgId = uniqueId('msg');
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const mac = createHmac('sha256', Buffer.from(SECRET.slice('whsec_'.length), 'base64')).update(`${msgId}.${timestamp}.`).update(body).digest('base64');
+  const mac = createHmac('sha256', Buffer.from(SECRET.slice('whsec_'.length), 'base64'))
+    .update(`${msgId}.${timestamp}.`)
+    .update(body)
+    .digest('base64');
   return { 'webhook-id': msgId, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${mac}` };
 }
 
 function exchange(port: number, path: string, headers: Record<string, string>, body: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { ...headers, 'x-request-id': REQUEST_ID, 'content-length': String(body.length) }, timeout: EXCHANGE_TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const headers: string[] = [];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) if (res.rawHeaders[i].toLowerCase() !== 'date') headers.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
-        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: { ...headers, 'x-request-id': REQUEST_ID, 'content-length': String(body.length) },
+        timeout: EXCHANGE_TIMEOUT_MS,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const headers: string[] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2)
+            if (res.rawHeaders[i].toLowerCase() !== 'date') headers.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${EXCHANGE_TIMEOUT_MS} ms`)));
     req.on('error', reject);
     req.end(body);
@@ -68,7 +81,8 @@ describe('webhook fast path', () => {
     const server = t.app.getHttpServer() as Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
-    expressHandle = jest.spyOn(t.app.getHttpAdapter().getInstance() as Express, 'handle');
+    // app.handle is what Express' request listener calls for every request it serves (untyped in @types/express).
+    expressHandle = jest.spyOn(t.app.getHttpAdapter().getInstance() as { handle: (...args: unknown[]) => void }, 'handle');
   }, 60_000);
 
   afterAll(async () => {
@@ -78,7 +92,14 @@ describe('webhook fast path', () => {
 
   const base = uniqueId('fp');
   const transaction = (variant: string, overrides: Record<string, unknown> = {}) =>
-    JSON.stringify({ transaction_id: `${base}${variant}`, source_account: 'user_acc_1', destination_account: 'merchant_acc_1', amount: 2500, currency: 'INR', ...overrides });
+    JSON.stringify({
+      transaction_id: `${base}${variant}`,
+      source_account: 'user_acc_1',
+      destination_account: 'merchant_acc_1',
+      amount: 2500,
+      currency: 'INR',
+      ...overrides,
+    });
   const native = (body: Buffer, headers: Record<string, string> = JSON_TYPE) => ({ headers: { ...headers, ...signed(body) }, body });
 
   const nativeCases: Array<[string, Case]> = [
@@ -91,7 +112,10 @@ describe('webhook fast path', () => {
     ['a JSON scalar', () => native(text(' 2500'))],
     ['text/plain', (v) => native(text(transaction(v)), { 'content-type': 'text/plain' })],
     ['JSON declared as UTF-16', (v) => native(text(transaction(v)), { 'content-type': 'application/json; charset=utf-16' })],
-    ['another spelling of the JSON type', (v) => native(text(transaction(`${v}2`)), { 'content-type': 'Application/JSON ; Charset="UTF-8"' })],
+    [
+      'another spelling of the JSON type',
+      (v) => native(text(transaction(`${v}2`)), { 'content-type': 'Application/JSON ; Charset="UTF-8"' }),
+    ],
     ['a body over BODY_LIMIT', (v) => native(text(transaction(v, { pad: 'x'.repeat(BODY_LIMIT_BYTES) })))],
     ['a byte-order mark', (v) => native(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text(transaction(v))]))],
     ['JSON nested too deep', () => native(text(`${'['.repeat(40)}${']'.repeat(40)}`))],
@@ -116,7 +140,13 @@ describe('webhook fast path', () => {
     ['a new payment', (v) => stripeSigned(stripeEvent(v))],
     ['its redelivery', (v) => stripeSigned(stripeEvent(v))],
     ['an event it ignores', (v) => stripeSigned(stripeEvent(v, 'payment_intent.created'))],
-    ['a bad signature', (v) => ({ headers: { ...JSON_TYPE, 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` }, body: text(stripeEvent(v)) })],
+    [
+      'a bad signature',
+      (v) => ({
+        headers: { ...JSON_TYPE, 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}` },
+        body: text(stripeEvent(v)),
+      }),
+    ],
   ];
 
   /** What differs between the two variants by construction: their ids, and the time. */
