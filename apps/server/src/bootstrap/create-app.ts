@@ -10,6 +10,7 @@ import { WebhookProviderRegistry, WebhooksModuleOptions } from '@app/webhooks';
 import { AllInOneAppModule } from '../all-in-one-app.module';
 import { ApiAppModule } from '../api-app.module';
 import { WorkerAppModule } from '../worker-app.module';
+import { ExpressRequestClassesAdapter } from './express-request-classes.adapter';
 import { mountOperatorTools } from './operator-tools';
 import { securityMiddleware } from './security';
 import { StartingGate } from './starting-gate';
@@ -41,14 +42,18 @@ function enabledWebhookProviders(app: INestApplication, config: AppConfig): stri
 /** Builds (but does not start listening) the Nest application for the configured role. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   const root = rootModuleFor(config, options);
-  const app = await NestFactory.create<NestExpressApplication>({ ...root, providers: [...(root.providers ?? []), StartingGate] }, {
-    bodyParser: false,
-    // A failed boot rejects, so main.ts ends it with one fatal line (Nest would exit on its own).
-    abortOnError: false,
-    // JSON lines at LOG_LEVEL from the first boot message, failed boots included; once the
-    // container exists, the injected logger (same pino instance) adds the request context.
-    logger: createBootLogger(config),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    { ...root, providers: [...(root.providers ?? []), StartingGate] },
+    new ExpressRequestClassesAdapter(),
+    {
+      bodyParser: false,
+      // A failed boot rejects, so main.ts ends it with one fatal line (Nest would exit on its own).
+      abortOnError: false,
+      // JSON lines at LOG_LEVEL from the first boot message, failed boots included; once the
+      // container exists, the injected logger (same pino instance) adds the request context.
+      logger: createBootLogger(config),
+    },
+  );
   app.useLogger(app.get(Logger));
   applyClientTimeouts(app.getHttpServer());
   app.disable('x-powered-by');

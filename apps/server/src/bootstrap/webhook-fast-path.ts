@@ -11,6 +11,8 @@ const PROVIDER_NAME = /^[a-z0-9-]{1,32}$/;
 const NATIVE_TEMPLATE = '/v1/webhooks/transactions';
 const PROVIDER_TEMPLATE = '/v1/webhooks/:provider';
 
+const inherits = (object: object, prototype: object): boolean => Object.prototype.isPrototypeOf.call(prototype, object);
+
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 interface FastRoute {
@@ -71,8 +73,9 @@ export function serveWebhooksFast(app: INestApplication, pipeline: readonly Midd
     if (!stack) return expressListener(incoming, outgoing);
     // As Express' app.handle prepares every request and response.
     if (express.enabled('x-powered-by')) outgoing.setHeader('X-Powered-By', 'Express');
-    const req = Object.setPrototypeOf(incoming, express.request) as Request;
-    const res = Object.setPrototypeOf(outgoing, express.response) as Response;
+    // Created with Express' prototypes in their chain (ExpressRequestClassesAdapter), else given them as Express does.
+    const req = (inherits(incoming, express.request) ? incoming : Object.setPrototypeOf(incoming, express.request)) as Request;
+    const res = (inherits(outgoing, express.response) ? outgoing : Object.setPrototypeOf(outgoing, express.response)) as Response;
     req.res = res;
     res.req = req;
     res.locals ??= Object.create(null) as Record<string, unknown>;
