@@ -21,7 +21,7 @@ function benchPool() {
 }
 
 function truncateAll(pool) {
-  return pool.query('TRUNCATE ledger_postings, transactions RESTART IDENTITY');
+  return pool.query('TRUNCATE ledger_postings, provider_payment_references, transactions RESTART IDENTITY');
 }
 
 /** n PROCESSING rows `${idPrefix}_1..n`, all credited to `destination`, in one statement. */

@@ -1,6 +1,7 @@
 'use strict';
 // Intake: the floor and the service, alternately, under the same closed-loop load of new
-// webhooks; then redeliveries to the service; optionally a CPU profile of the service.
+// webhooks, from one and from two load-generator threads; then redeliveries to the service;
+// optionally a CPU profile of each side.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -15,10 +16,10 @@ const { fmt, median, table } = require('../lib/table');
 const { summarise: summariseProfile } = require('../cpuprofile-summary');
 
 /** One measured run plus what it cost per ack: CPU by component, PostgreSQL commits, Redis calls. */
-async function measured(ctx, child, bodies, seconds) {
+async function measured(ctx, child, bodies, seconds, threads = 1) {
   const [pgBefore, redisBefore] = [await stores.pgCounters(ctx.pool), await stores.redisCommandStats(ctx.redis)];
   const cpuBefore = census.snapshot();
-  const run = await fire(child.url, bodies, { connections: ctx.opts.connections, duration: seconds });
+  const run = await fire(child.url, bodies, { connections: ctx.opts.connections, duration: seconds, threads });
   const cpu = census.delta(cpuBefore, census.snapshot(), { server: child.pid });
   await children.sleep(1500); // PostgreSQL backends publish their statistics about once a second
   const pg = await stores.pgCounters(ctx.pool);
@@ -79,6 +80,73 @@ async function profileSide(ctx, side, prefix) {
 /** Enables the Stripe route on the measured service; the load generator signs with it. */
 const BENCH_STRIPE_SECRET = 'whsec_benchStripeSigningSecret0123456789';
 
+/** Load-generator thread counts compared: one autocannon thread, then two sharing the same connections. */
+const THREAD_COUNTS = [1, 2];
+
+const medianOf = (runs, key) => median(runs.map((r) => r[key]));
+const medianRun = (runs) => ({
+  ackPerSec: medianOf(runs, 'ackPerSec'),
+  p50: medianOf(runs, 'p50'),
+  p99: medianOf(runs, 'p99'),
+  max: Math.max(...runs.map((r) => r.max)),
+  errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  cpuMsPerAck: medianOf(runs, 'cpuMsPerAck'),
+  pgCpuMsPerAck: medianOf(runs, 'pgCpuMsPerAck'),
+  redisCpuMsPerAck: medianOf(runs, 'redisCpuMsPerAck'),
+  loadgenCpuMsPerAck: medianOf(runs, 'loadgenCpuMsPerAck'),
+  otherCpuSec: medianOf(runs, 'otherCpuSec'),
+  pgCommitsPerAck: medianOf(runs, 'pgCommitsPerAck'),
+  redisCallsPerAck: medianOf(runs, 'redisCallsPerAck'),
+});
+
+const row = (label, r, ratioTo) => [
+  label,
+  fmt.int(r.ackPerSec),
+  fmt.ms(r.p50),
+  fmt.ms(r.p99),
+  fmt.ms(r.max),
+  r.errors,
+  ratioTo ? fmt.ratio(r.ackPerSec / ratioTo) : '',
+  r.cpuMsPerAck.toFixed(3),
+  r.pgCpuMsPerAck.toFixed(3),
+  r.redisCpuMsPerAck.toFixed(3),
+  r.loadgenCpuMsPerAck.toFixed(3),
+  `${r.otherCpuSec.toFixed(1)} s`,
+];
+
+/** Service and floor side by side, per load-generator thread count: throughput, p99, Node CPU per ack. */
+function sideBySide(byThreads) {
+  const rows = byThreads.map(({ threads, floor, service, stripe }) => [
+    `${threads} thread${threads > 1 ? 's' : ''}`,
+    fmt.int(floor.ackPerSec),
+    fmt.int(service.ackPerSec),
+    fmt.ratio(service.ackPerSec / floor.ackPerSec),
+    fmt.ms(floor.p99),
+    fmt.ms(service.p99),
+    floor.cpuMsPerAck.toFixed(3),
+    service.cpuMsPerAck.toFixed(3),
+    fmt.ratio(service.cpuMsPerAck / floor.cpuMsPerAck),
+    stripe.cpuMsPerAck.toFixed(3),
+    fmt.ratio(stripe.cpuMsPerAck / floor.cpuMsPerAck),
+  ]);
+  return table(
+    [
+      'load gen',
+      'floor ack/s',
+      'service ack/s',
+      'ratio',
+      'floor p99',
+      'service p99',
+      'floor CPU ms/ack',
+      'service CPU ms/ack',
+      'CPU ratio',
+      'stripe CPU ms/ack',
+      'stripe CPU ratio',
+    ],
+    rows,
+  );
+}
+
 async function intake(ctx) {
   const { opts } = ctx;
   await stores.truncateAll(ctx.pool);
@@ -92,24 +160,27 @@ async function intake(ctx) {
   });
   const floor = await startFloor(ctx, { prefix: prefixes.floor });
   const sides = {
-    floor: { child: floor, bodies: newBodies('floor_new'), runs: [] },
-    service: { child: service, bodies: newBodies('svc_new'), runs: [] },
+    floor: { child: floor, bodies: newBodies('floor_new') },
+    service: { child: service, bodies: newBodies('svc_new') },
     // The same process's POST /v1/webhooks/stripe: signature check, mapping, then the same intake.
-    stripe: { child: service, bodies: stripeDeliveries('svc_stripe', BENCH_STRIPE_SECRET), runs: [] },
+    stripe: { child: service, bodies: stripeDeliveries('svc_stripe', BENCH_STRIPE_SECRET) },
   };
+  const runs = Object.fromEntries(THREAD_COUNTS.map((t) => [t, { floor: [], service: [], stripe: [] }]));
 
   ctx.log(
-    `intake: warm-up ${opts.warmup} s each, then ${opts.rounds} × (floor, service, stripe route) × ${opts.duration} s at ${opts.connections} connections`,
+    `intake: warm-up ${opts.warmup} s each, then per load-generator thread count (${THREAD_COUNTS.join(', ')}) ${opts.rounds} × (floor, service, stripe route) × ${opts.duration} s at ${opts.connections} connections`,
   );
   for (const side of Object.values(sides))
     await fire(side.child.url, side.bodies, { connections: opts.connections, duration: opts.warmup });
-  for (let round = 1; round <= opts.rounds; round++) {
-    for (const [name, side] of Object.entries(sides)) {
-      const run = await measured(ctx, side.child, side.bodies, opts.duration);
-      side.runs.push(run);
-      ctx.log(
-        `  ${name} #${round}: ${fmt.int(run.ackPerSec)} ack/s, p99 ${fmt.ms(run.p99)}, errors ${run.errors}, load ${run.load1.toFixed(2)}`,
-      );
+  for (const threads of THREAD_COUNTS) {
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const [name, side] of Object.entries(sides)) {
+        const run = await measured(ctx, side.child, side.bodies, opts.duration, threads);
+        runs[threads][name].push(run);
+        ctx.log(
+          `  ${name} ${threads}T #${round}: ${fmt.int(run.ackPerSec)} ack/s, p99 ${fmt.ms(run.p99)}, CPU ${run.cpuMsPerAck.toFixed(3)} ms/ack, errors ${run.errors}, load ${run.load1.toFixed(2)}`,
+        );
+      }
     }
   }
   const duplicates = await measured(ctx, service, redeliveries('svc_new', 2000), opts.duration);
@@ -119,49 +190,23 @@ async function intake(ctx) {
   const serviceOpts = await jobOptionsOf(prefixes.service, settlementJobId('svc_new_1', 0));
   const sameJobOptions = floorOpts !== undefined && floorOpts === serviceOpts;
 
-  const floorMedian = median(sides.floor.runs.map((r) => r.ackPerSec));
-  const row = (label, r, ratioTo) => [
-    label,
-    fmt.int(r.ackPerSec),
-    fmt.ms(r.p50),
-    fmt.ms(r.p99),
-    fmt.ms(r.max),
-    r.errors,
-    ratioTo ? fmt.ratio(r.ackPerSec / ratioTo) : '',
-    r.cpuMsPerAck.toFixed(3),
-    r.pgCpuMsPerAck.toFixed(3),
-    r.redisCpuMsPerAck.toFixed(3),
-    r.loadgenCpuMsPerAck.toFixed(3),
-    `${r.otherCpuSec.toFixed(1)} s`,
-  ];
-  const medianOf = (runs, key) => median(runs.map((r) => r[key]));
-  const medianRun = (runs) => ({
-    ackPerSec: medianOf(runs, 'ackPerSec'),
-    p50: medianOf(runs, 'p50'),
-    p99: medianOf(runs, 'p99'),
-    max: Math.max(...runs.map((r) => r.max)),
-    errors: runs.reduce((sum, r) => sum + r.errors, 0),
-    cpuMsPerAck: medianOf(runs, 'cpuMsPerAck'),
-    pgCpuMsPerAck: medianOf(runs, 'pgCpuMsPerAck'),
-    redisCpuMsPerAck: medianOf(runs, 'redisCpuMsPerAck'),
-    loadgenCpuMsPerAck: medianOf(runs, 'loadgenCpuMsPerAck'),
-    otherCpuSec: medianOf(runs, 'otherCpuSec'),
-    pgCommitsPerAck: medianOf(runs, 'pgCommitsPerAck'),
-    redisCallsPerAck: medianOf(runs, 'redisCallsPerAck'),
-  });
   const rows = [];
-  for (let i = 0; i < opts.rounds; i++) {
-    rows.push(row(`floor #${i + 1}`, sides.floor.runs[i], floorMedian));
-    rows.push(row(`service #${i + 1}`, sides.service.runs[i], floorMedian));
-    rows.push(row(`stripe route #${i + 1}`, sides.stripe.runs[i], floorMedian));
-  }
-  const floorMed = medianRun(sides.floor.runs);
-  const serviceMed = medianRun(sides.service.runs);
-  const stripeMed = medianRun(sides.stripe.runs);
-  rows.push(row('floor (median)', floorMed, floorMedian));
-  rows.push(row('service (median)', serviceMed, floorMedian));
-  rows.push(row('stripe route (median)', stripeMed, floorMedian));
-  rows.push(row('service, duplicates', duplicates, serviceMed.ackPerSec));
+  const byThreads = THREAD_COUNTS.map((threads) => {
+    const sideRuns = runs[threads];
+    const floorMedian = medianOf(sideRuns.floor, 'ackPerSec');
+    for (let i = 0; i < opts.rounds; i++) {
+      rows.push(row(`floor ${threads}T #${i + 1}`, sideRuns.floor[i], floorMedian));
+      rows.push(row(`service ${threads}T #${i + 1}`, sideRuns.service[i], floorMedian));
+      rows.push(row(`stripe route ${threads}T #${i + 1}`, sideRuns.stripe[i], floorMedian));
+    }
+    const medians = { threads, floor: medianRun(sideRuns.floor), service: medianRun(sideRuns.service), stripe: medianRun(sideRuns.stripe) };
+    rows.push(row(`floor ${threads}T (median)`, medians.floor, floorMedian));
+    rows.push(row(`service ${threads}T (median)`, medians.service, floorMedian));
+    rows.push(row(`stripe route ${threads}T (median)`, medians.stripe, floorMedian));
+    return medians;
+  });
+  const one = byThreads[0];
+  rows.push(row('service, duplicates (1T)', duplicates, one.service.ackPerSec));
 
   let text = [
     `Intake: ${opts.connections} connections, ${opts.duration} s per run, new transaction per request (duplicates: redeliveries of 2,000 accepted ones)`,
@@ -169,13 +214,16 @@ async function intake(ctx) {
       ['run', 'ack/s', 'p50', 'p99', 'max', 'errors', 'ratio', 'CPU ms/ack: server', 'PostgreSQL', 'Redis', 'load gen', 'other procs'],
       rows,
     ),
-    'ratio: to the floor median (duplicates: to the service median for new transactions). "stripe route": the same service,',
-    'POST /v1/webhooks/stripe with signed payment_intent.succeeded events (verify, map, then the same intake). CPU: user+system time per',
-    'acknowledged webhook from /proc, by process; "other procs" is CPU used meanwhile by processes outside the bench (noise).',
-    `PostgreSQL commits per ack: floor ${floorMed.pgCommitsPerAck.toFixed(2)}, service ${serviceMed.pgCommitsPerAck.toFixed(2)}, stripe route ${stripeMed.pgCommitsPerAck.toFixed(2)}, duplicates ${duplicates.pgCommitsPerAck.toFixed(2)}.`,
-    `Redis calls per ack: floor ${floorMed.redisCallsPerAck.toFixed(2)} (${sides.floor.runs.at(-1).redisTop}); service ${serviceMed.redisCallsPerAck.toFixed(2)} (${sides.service.runs.at(-1).redisTop}); duplicates ${duplicates.redisCallsPerAck.toFixed(2)}.`,
+    'ratio: to the floor median at the same thread count (duplicates: to the service median for new transactions). 1T, 2T: one or two',
+    'load-generator threads sharing the same connections. "stripe route": the same service, POST /v1/webhooks/stripe with signed',
+    'payment_intent.succeeded events (verify, map, then the same intake). CPU: user+system time per acknowledged webhook from /proc,',
+    'by process; "other procs" is CPU used meanwhile by processes outside the bench (noise).',
+    `PostgreSQL commits per ack (1T): floor ${one.floor.pgCommitsPerAck.toFixed(2)}, service ${one.service.pgCommitsPerAck.toFixed(2)}, stripe route ${one.stripe.pgCommitsPerAck.toFixed(2)}, duplicates ${duplicates.pgCommitsPerAck.toFixed(2)}.`,
+    `Redis calls per ack (1T): floor ${one.floor.redisCallsPerAck.toFixed(2)} (${runs[1].floor.at(-1).redisTop}); service ${one.service.redisCallsPerAck.toFixed(2)} (${runs[1].service.at(-1).redisTop}); duplicates ${duplicates.redisCallsPerAck.toFixed(2)}.`,
     `Same BullMQ job name, data fields and options on both sides: ${sameJobOptions ? 'yes' : `NO (floor ${floorOpts}, service ${serviceOpts})`}`,
-    `Intake ratio to the floor: native route ${fmt.ratio(serviceMed.ackPerSec / floorMedian)}; Stripe route ${fmt.ratio(stripeMed.ackPerSec / floorMedian)} (${fmt.int(stripeMed.ackPerSec)} ack/s).`,
+    '',
+    "Service and floor side by side (medians): throughput, p99 and the Node process's CPU per acknowledged webhook",
+    sideBySide(byThreads),
   ].join('\n');
 
   await children.stop(service);
@@ -189,12 +237,14 @@ async function intake(ctx) {
   return {
     text,
     figures: {
-      floor: floorMed,
-      service: serviceMed,
-      stripe: stripeMed,
+      byThreads,
+      floor: one.floor,
+      service: one.service,
+      stripe: one.stripe,
       duplicates,
-      ratio: serviceMed.ackPerSec / floorMedian,
-      stripeRatio: stripeMed.ackPerSec / floorMedian,
+      ratio: one.service.ackPerSec / one.floor.ackPerSec,
+      stripeRatio: one.stripe.ackPerSec / one.floor.ackPerSec,
+      cpuRatio: one.service.cpuMsPerAck / one.floor.cpuMsPerAck,
       sameJobOptions,
     },
   };

@@ -10,6 +10,7 @@ export {
 } from './client-timeouts';
 export { KnownQueryPipe } from './known-query.pipe';
 export { jsonBodyParser, RawBodyRequest } from './json-body';
+export { Middleware, runMiddleware } from './middleware-chain';
 export { FieldError, PROBLEM_CONTENT_TYPE, ProblemDocument, ProblemException, Problems, problemForStatus } from './problem';
 export { ProblemDetailsFilter } from './problem-details.filter';
 export { ProblemDocumentView } from './problem-document.view';

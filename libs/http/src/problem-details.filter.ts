@@ -12,7 +12,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    this.answer(exception, host.switchToHttp().getResponse<Response>());
+  }
+
+  /** The same answer outside Nest's routing (the webhook fast path). */
+  answer(exception: unknown, response: Response): void {
     const { problem, headers } = this.toProblem(exception);
     if (response.headersSent) return;
     response.status(problem.status).set(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));

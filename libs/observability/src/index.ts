@@ -15,4 +15,5 @@ export { PROCESSING_RESULTS, PaycheckMetrics, ProcessingResult, WEBHOOK_OUTCOMES
 export { QueueMetrics } from './metrics/queue-metrics';
 export { QueueSample, QueueSampler, SAMPLED_STATES, ageSeconds } from './metrics/queue-sampler';
 export { ObservabilityModule } from './observability.module';
-export { observeHttp } from './observe-http';
+export { bindRequestLogger } from './logging/bind-request-logger';
+export { httpObservers } from './observe-http';

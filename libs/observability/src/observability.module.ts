@@ -3,7 +3,7 @@ import { AppConfig } from '@app/config';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 
-/** Logging and metrics for every role; observeHttp() mounts their HTTP middleware. */
+/** Logging and metrics for every role; httpObservers() gives their HTTP middleware. */
 @Module({})
 export class ObservabilityModule {
   static forRoot(config: AppConfig): DynamicModule {

@@ -22,4 +22,6 @@ export {
 export { IDENTIFIER_PATTERN, TransactionWebhookDto } from './transaction-webhook.dto';
 export { TransactionWebhookParser } from './transaction-webhook.parser';
 export { WebhookProviderRegistry } from './webhook-provider.registry';
+export { ProviderWebhooksController } from './provider-webhooks.controller';
+export { WebhooksController } from './webhooks.controller';
 export { BUILT_IN_WEBHOOK_PROVIDERS, WebhookProviderDefinition, WebhooksModule, WebhooksModuleOptions } from './webhooks.module';

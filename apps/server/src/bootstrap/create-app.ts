@@ -3,16 +3,18 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { type AppConfig } from '@app/config';
-import { ProblemDetailsFilter, applyClientTimeouts, jsonBodyParser, requestIdMiddleware } from '@app/http';
-import { createBootLogger, observeHttp } from '@app/observability';
+import { type Middleware, ProblemDetailsFilter, applyClientTimeouts, jsonBodyParser, requestIdMiddleware } from '@app/http';
+import { bindRequestLogger, createBootLogger, httpObservers } from '@app/observability';
 import { type ProcessingWorkerOptions } from '@app/processing';
 import { WebhookProviderRegistry, type WebhooksModuleOptions } from '@app/webhooks';
 import { AllInOneAppModule } from '../all-in-one-app.module';
 import { ApiAppModule } from '../api-app.module';
 import { WorkerAppModule } from '../worker-app.module';
+import { ExpressRequestClassesAdapter } from './express-request-classes.adapter';
 import { mountOperatorTools } from './operator-tools';
-import { applySecurity } from './security';
+import { securityMiddleware } from './security';
 import { StartingGate } from './starting-gate';
+import { serveWebhooksFast } from './webhook-fast-path';
 
 export interface CreateAppOptions {
   /** Extension point for teams: e.g. a real settlement gateway instead of the simulation. */
@@ -42,6 +44,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const root = rootModuleFor(config, options);
   const app = await NestFactory.create<NestExpressApplication>(
     { ...root, providers: [...(root.providers ?? []), StartingGate] },
+    new ExpressRequestClassesAdapter(),
     {
       bodyParser: false,
       // A failed boot rejects, so main.ts ends it with one fatal line (Nest would exit on its own).
@@ -58,13 +61,20 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // here serves; on 202s it was pure cost.
   app.set('etag', false);
   // Order matters: every response carries a request id and is logged and counted once, and
-  // security checks run before any body is read.
-  app.use(requestIdMiddleware);
-  observeHttp(app, enabledWebhookProviders(app, config));
-  app.use(app.get(StartingGate).middleware);
-  applySecurity(app, config);
-  app.use(...jsonBodyParser(config.bodyLimitBytes));
+  // security checks run before any body is read. One pipeline: Express mounts it in front of
+  // everything, and the webhook fast path runs the same functions in the same order.
+  const pipeline: Middleware[] = [
+    requestIdMiddleware,
+    ...httpObservers(app, enabledWebhookProviders(app, config)),
+    app.get(StartingGate).middleware,
+    ...securityMiddleware(app, config),
+    ...jsonBodyParser(config.bodyLimitBytes),
+    bindRequestLogger,
+  ];
+  app.use(...pipeline);
   if (config.role !== 'worker') mountOperatorTools(app, config);
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  const problems = new ProblemDetailsFilter();
+  app.useGlobalFilters(problems);
+  if (config.role !== 'worker') serveWebhooksFast(app, pipeline, problems);
   return app;
 }

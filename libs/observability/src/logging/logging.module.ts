@@ -1,4 +1,4 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@app/config';
 import { createHttpLogger } from './http-logger';
@@ -9,9 +9,11 @@ export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
 
 /**
  * Nest's logger is nestjs-pino over one pino instance per process. The HTTP middleware is
- * mounted by observeHttp() at the front of the Express pipeline (so requests answered by the
- * security checks, the body parser or the dashboard are logged too); nestjs-pino then reuses
- * its req.log (useExisting) to bind every log written while handling a request to its id.
+ * mounted by httpObservers() at the front of the pipeline (so requests answered by the security
+ * checks, the body parser or the dashboard are logged too); bindRequestLogger, last before the
+ * routes, then makes its req.log the logger of every log written while handling the request.
+ * nestjs-pino's own binding middleware is mounted for no route: the pipeline runs ours instead,
+ * on the webhook fast path too.
  *
  * nestjs-pino keeps its out-of-request logger in a module-level variable: in a process that
  * builds several applications (tests), the first one's logger serves them all.
@@ -27,7 +29,7 @@ export class LoggingModule {
         LoggerModule.forRoot({
           pinoHttp: { logger: root },
           useExisting: true,
-          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+          forRoutes: [],
         }),
       ],
       providers: [{ provide: HTTP_LOGGER, useValue: createHttpLogger(root) }],
