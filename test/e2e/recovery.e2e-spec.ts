@@ -227,6 +227,7 @@ describe('recovery', () => {
     const id = uniqueId('txn_late_answer');
     // The scripted gateway ignores the abort signal: the held call outlives its deadline.
     gateway.hold((request) => request.transactionId === id);
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined); // asserted below, kept out of the output
     const lateBefore = sampleValue(await metrics(worker), 'paycheck_settlement_late_success_total');
     await worker.http().post('/v1/webhooks/transactions').send(webhook(id)).expect(202);
 
@@ -241,6 +242,8 @@ describe('recovery', () => {
     expect(await processed(id)).toMatchObject({ status: 'PROCESSED', postings: 2 });
     expect(gateway.callsFor(id)).toHaveLength(1);
     expect(sampleValue(await metrics(worker), 'paycheck_settlement_late_success_total')).toBe((lateBefore ?? 0) + 1);
+    expect(errors).toHaveBeenCalledWith(expect.objectContaining({ transaction_id: id, outcome: 'late_success' }));
+    errors.mockRestore();
   });
 
   it('finishes the job in hand when closed, before the database goes away', async () => {
