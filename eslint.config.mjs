@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import paycheck from './eslint.rules.cjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.probe-tmp/**', 'libs/console/dist/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.probe-tmp/**', 'bench/.build/**'] },
   {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
