@@ -97,25 +97,7 @@ function redeliveries(label, howMany) {
 
 /** A Stripe payment_intent.succeeded event for sequence number n: a new payment each, amount in paise. */
 function stripeEventBody(label, n) {
-  const paise = (n % 9_999_999) + 100;
-  return JSON.stringify({
-    id: `evt_${label}_${n}`,
-    object: 'event',
-    api_version: '2024-06-20',
-    type: 'payment_intent.succeeded',
-    livemode: false,
-    data: {
-      object: {
-        id: `pi_${label}_${n}`,
-        object: 'payment_intent',
-        amount: paise,
-        amount_received: paise,
-        currency: 'inr',
-        customer: `cus_${n % 5000}`,
-        status: 'succeeded',
-      },
-    },
-  });
+  return harness.stripePaymentEvent(`pi_${label}_${n}`, `cus_${n % 5000}`, (n % 9_999_999) + 100, `evt_${label}_${n}`);
 }
 
 /** Stripe-Signature as Stripe computes it: HMAC-SHA256 of "<t>.<body>" keyed with the whsec_ string. */

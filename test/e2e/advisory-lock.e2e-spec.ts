@@ -1,6 +1,6 @@
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions, withTryAdvisoryLock } from '@app/database';
-import { createTestDatabase } from '../support/test-databases';
+import type { DataSource } from 'typeorm';
+import { withTryAdvisoryLock } from '@app/database';
+import { openTestDataSource } from '../support/test-databases';
 
 const KEY = 424_242;
 
@@ -8,8 +8,7 @@ describe('withTryAdvisoryLock', () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    dataSource = new DataSource(buildDataSourceOptions(await createTestDatabase(), { max: 4 }));
-    await dataSource.initialize();
+    dataSource = await openTestDataSource();
   });
 
   afterAll(async () => {

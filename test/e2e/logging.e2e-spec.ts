@@ -1,6 +1,7 @@
 import { BOOT_TIMEOUT_MS, PaycheckProcess } from '../support/processes/paycheck-process';
 import { FAST_ENV, type TestApp, isolatedEnv, startTestApp, testQueuePrefix, uniqueId, waitFor } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
+import { webhookBody } from '../support/webhooks';
 
 const KEY = 'log_test_key_7d3b9f1a5c2e8046';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -22,14 +23,7 @@ function logLines(stdout: string): LogLine[] {
 }
 
 function webhook(id: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    transaction_id: id,
-    source_account: 'user_acc_1',
-    destination_account: 'merchant_acc_1',
-    amount: 2500,
-    currency: 'INR',
-    ...extra,
-  });
+  return JSON.stringify(webhookBody({ transaction_id: id, source_account: 'user_acc_1', destination_account: 'merchant_acc_1', ...extra }));
 }
 
 describe('request ids', () => {

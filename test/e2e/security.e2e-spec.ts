@@ -11,6 +11,7 @@ import { rootModuleFor } from '../../apps/server/src/bootstrap/create-app';
 import { BOOT_TIMEOUT_MS, PaycheckProcess } from '../support/processes/paycheck-process';
 import { FAST_ENV, type TestApp, startTestApp, testQueuePrefix, uniqueId } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
+import { webhookBody } from '../support/webhooks';
 
 // Two secrets configured, as during a rotation; a third one the service does not know.
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -20,13 +21,7 @@ const KEY = 'key_live_3f9a1c7e5b2d4086';
 const NEXT_KEY = 'key_next_8e2b6d0f4a1c3957';
 
 function transaction(id: string): string {
-  return JSON.stringify({
-    transaction_id: id,
-    source_account: 'user_acc_1',
-    destination_account: 'merchant_acc_1',
-    amount: 2500,
-    currency: 'INR',
-  });
+  return JSON.stringify(webhookBody({ transaction_id: id, source_account: 'user_acc_1', destination_account: 'merchant_acc_1' }));
 }
 
 /** Headers from the standardwebhooks package: an independent signer, not our own code. */

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { buildDataSourceOptions, pgPoolOf, releaseQueryRunner } from '@app/database';
-import { createTestDatabase } from '../support/test-databases';
+import type { DataSource } from 'typeorm';
+import { pgPoolOf, releaseQueryRunner } from '@app/database';
+import { openTestDataSource } from '../support/test-databases';
 
 // The TypeORM internals Paycheck relies on, checked against the installed TypeORM: an upgrade
 // that moves them fails here, naming the one file to update.
@@ -9,8 +9,7 @@ describe('TypeORM internals (libs/database/src/typeorm-internals.ts)', () => {
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    dataSource = new DataSource(buildDataSourceOptions(await createTestDatabase(), { max: 4 }));
-    await dataSource.initialize();
+    dataSource = await openTestDataSource();
   });
 
   afterAll(async () => {

@@ -7,6 +7,8 @@ import { providerFixture } from '../../libs/webhooks/src/providers/testing-fixtu
 import { type TestApp, uniqueId } from './test-app';
 import { type Delivery, deliverBytes } from './webhooks';
 
+export { stripePaymentEvent } from './webhooks';
+
 export const STRIPE_SECRET = 'whsec_e2eTestSigningSecret0123456789';
 export const RAZORPAY_SECRET = 'rzp-e2e-webhook-secret';
 export const PAYSTACK_KEY = 'sk_test_e2e0123456789abcdef0123456789abcdef0123';
@@ -195,28 +197,6 @@ export function balanceOf(app: TestApp, account: string): Promise<Record<string,
 // The fault suite's Stripe duplicate storm: real processes, so fetch rather than supertest.
 
 export const STORM_STRIPE_SECRET = 'whsec_faultSuiteStripeSecret0123456789';
-
-/** A payment_intent.succeeded event shaped as Stripe's sample, for an INR amount in paise. */
-export function stripePaymentEvent(paymentIntent: string, customer: string, paise: number): string {
-  return JSON.stringify({
-    id: `evt_${paymentIntent}`,
-    object: 'event',
-    api_version: '2024-06-20',
-    type: 'payment_intent.succeeded',
-    livemode: false,
-    data: {
-      object: {
-        id: paymentIntent,
-        object: 'payment_intent',
-        amount: paise,
-        amount_received: paise,
-        currency: 'inr',
-        customer,
-        status: 'succeeded',
-      },
-    },
-  });
-}
 
 /** POSTs the exact bytes to the Stripe route, signed as Stripe signs them (fresh timestamp each time). */
 export function deliverToStripe(baseUrl: string, body: string, timeoutMs = 15_000): Promise<Delivery> {

@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../libs/database/src/data-source-options';
 // Relative imports: Jest's global setup does not apply the @app/* module mapping.
 import { withDatabase } from '../../libs/database/src/postgres-url';
 import { uniqueSuffix } from './unique-names';
@@ -61,4 +63,10 @@ export function missingDatabaseUrl(): string {
   const template = process.env[TEMPLATE_ENV];
   if (!template) throw new Error(`${TEMPLATE_ENV} is not set: run through the jest config (global setup)`);
   return testDatabaseUrl(`${template}_new_${uniqueSuffix()}`);
+}
+
+/** An initialised TypeORM DataSource on a fresh cloned database, for specs below the application. */
+export async function openTestDataSource(max = 4): Promise<DataSource> {
+  const dataSource = new DataSource(buildDataSourceOptions(await createTestDatabase(), { max }));
+  return dataSource.initialize();
 }

@@ -32,6 +32,28 @@ export function webhookBody(overrides: Partial<WebhookBody> = {}): WebhookBody {
   };
 }
 
+/** A Stripe payment_intent.succeeded event shaped as Stripe's sample, for an INR amount in paise. */
+export function stripePaymentEvent(paymentIntent: string, customer: string, paise: number, eventId = `evt_${paymentIntent}`): string {
+  return JSON.stringify({
+    id: eventId,
+    object: 'event',
+    api_version: '2024-06-20',
+    type: 'payment_intent.succeeded',
+    livemode: false,
+    data: {
+      object: {
+        id: paymentIntent,
+        object: 'payment_intent',
+        amount: paise,
+        amount_received: paise,
+        currency: 'inr',
+        customer,
+        status: 'succeeded',
+      },
+    },
+  });
+}
+
 const ACCOUNTS = ['acc_a', 'acc_b', 'acc_c', 'acc_d', 'acc_e'];
 
 /**
