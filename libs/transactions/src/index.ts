@@ -4,6 +4,7 @@ export { DEFAULT_PAGE_SIZE, ListTransactionsQueryDto, MAX_PAGE_SIZE } from './li
 export { ListPosition, decodeCursor, encodeCursor } from './transaction-cursor';
 export { TransactionListFilter, listTransactionsSql } from './transaction-listing.sql';
 export { TransactionPageView } from './transaction-page.view';
+export { TRANSACTION_EVENT_TYPES, TransactionEvent, TransactionEventType } from './transaction-event.entity';
 export { Transaction, TRANSACTION_STATUSES, TransactionStatus } from './transaction.entity';
 export { TransactionView, toTransactionView } from './transaction.view';
 export { TransactionsModule } from './transactions.module';

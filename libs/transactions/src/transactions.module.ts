@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueueModule } from '@app/queue';
+import { TransactionEvent } from './transaction-event.entity';
 import { Transaction } from './transaction.entity';
 import { TransactionIntakeBatcher } from './transaction-intake.batcher';
 import { TransactionsController } from './transactions.controller';
@@ -12,7 +13,7 @@ import { TransactionsService } from './transactions.service';
  * which only API roles load.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Transaction]), QueueModule],
+  imports: [TypeOrmModule.forFeature([Transaction, TransactionEvent]), QueueModule],
   providers: [TransactionsRepository, TransactionsService, TransactionIntakeBatcher],
   exports: [TransactionsService, TransactionsRepository],
 })
