@@ -17,7 +17,7 @@ const SPREAD_HOURS = 36;
 const SEED_TRANSACTIONS = `
   INSERT INTO transactions (transaction_id, source_account, destination_account, amount, currency, status, attempts, last_error,
                             created_at, updated_at, processed_at)
-  SELECT 'st_' || g, 'user_' || (g % 5000), 'merchant_' || (g % 50), ((g % 9999) + 1) || '.' || lpad((g % 100)::text, 2, '0'),
+  SELECT 'st_' || g, 'user_' || (g % 5000), 'merchant_' || (g % 50), (((g % 9999) + 1) || '.' || lpad((g % 100)::text, 2, '0'))::numeric,
          CASE WHEN g % 3 = 0 THEN 'USD' ELSE 'INR' END,
          s.status, CASE s.status WHEN 'PROCESSING' THEN 0 WHEN 'FAILED' THEN 5 ELSE 1 END,
          CASE s.status WHEN 'FAILED' THEN 'seeded failure' END,
