@@ -1,4 +1,4 @@
-import { StoredEvent, toEventViews } from './transaction-event.view';
+import { type StoredEvent, toEventViews } from './transaction-event.view';
 import { toStatsView } from './stats.service';
 
 const at = new Date('2026-12-02T09:00:00.000Z');
