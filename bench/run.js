@@ -1,7 +1,7 @@
 'use strict';
 // npm run bench [-- --only intake,capacity,hot,scale] [--profile] [--duration 10] ...; `npm run bench -- --help` lists every option.
-// Builds the service, runs each scenario against its own database (paycheck_bench, re-created)
-// and queue prefixes (paycheck-bench-*), prints figures, and kills every child it started.
+// Builds the service, runs each scenario against its own database (paycheck_bench, re-created;
+// BENCH_NAME names another) and queue prefixes (paycheck-bench-*), prints figures, and kills every child it started.
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
