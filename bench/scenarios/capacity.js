@@ -108,7 +108,15 @@ async function capacity(ctx) {
         eventLoopDelay(worker.url).catch(() => ({ p50: NaN, p99: NaN, max: NaN })),
         pingMs(ctx.redis),
       ]);
-      samples.push({ at: Date.now() - observeStart, active: activeNow, locks: lockSample, probeMs: probe.ms, lag, ping, ...children.memoryOf(worker.pid) });
+      samples.push({
+        at: Date.now() - observeStart,
+        active: activeNow,
+        locks: lockSample,
+        probeMs: probe.ms,
+        lag,
+        ping,
+        ...children.memoryOf(worker.pid),
+      });
     }
     const windowSec = (Date.now() - observeStart) / 1000;
     const cpu = census.delta(cpuAtStart, census.snapshot(), { worker: worker.pid });
@@ -141,7 +149,20 @@ async function capacity(ctx) {
       `Worker capacity: WORKER_CONCURRENCY=${n}, PROCESSING_DELAY_MS=${delayMs} (one generation of calls held through the window), lock ${LOCK_DURATION_MS / 1000} s`,
       `${fmt.int(n)} webhooks accepted through the API (${fmt.int(intakeRun.ackPerSec)} ack/s) while the queue was paused; ${fmt.int(active)} jobs active ${fmt.s(rampMs)} after it was resumed`,
       `observed ${windowSec.toFixed(0)} s (${((windowSec * 1000) / LOCK_DURATION_MS).toFixed(1)}× the lock duration) with every job in flight, sampled every ${SAMPLE_EVERY_MS / 1000} s:`,
-      table(['t', 'active', 'lock TTL left (min–max)', 'locks missing', 'renewed since last', 'event loop p50 / p99 / max', 'worker RSS', '/health/live', 'Redis PING'], rows),
+      table(
+        [
+          't',
+          'active',
+          'lock TTL left (min–max)',
+          'locks missing',
+          'renewed since last',
+          'event loop p50 / p99 / max',
+          'worker RSS',
+          '/health/live',
+          'Redis PING',
+        ],
+        rows,
+      ),
       `stalled events: ${stalled.length}, failed: ${failed.length}${failed.length ? ` (${reasons(failed)})` : ''}, locks missing at any sample: ${missing}, smallest lock TTL seen: ${(minTtl / 1000).toFixed(1)} s`,
       `lock renewals: ${fmt.int(locks.renewals)} TTL refreshes seen in ${windowSec.toFixed(0)} s = ${renewalsPerJobMin.toFixed(2)} per job per minute; Redis meanwhile ran ${fmt.int(calls('evalsha'))} EVALSHA and ${fmt.int(calls('set'))} SET (the renewal script SETs each lock; server-wide counts)`,
       `worker event loop (prom-client monitorEventLoopDelay, 10 ms resolution, so an idle loop reads ≈10 ms): idle ${lagText(idleLag)}; holding ${fmt.int(n)}: ${lagText(lag)} (median of the per-sample p50s, worst p99, worst max)`,
@@ -153,7 +174,20 @@ async function capacity(ctx) {
     ].join('\n');
     return {
       text,
-      figures: { n, rampMs, rss, idle: idle.rssMiB, perCallKiB, stalled: stalled.length, minTtl, renewals: locks.renewals, lag, idleLag, jobBytes, verdict },
+      figures: {
+        n,
+        rampMs,
+        rss,
+        idle: idle.rssMiB,
+        perCallKiB,
+        stalled: stalled.length,
+        minTtl,
+        renewals: locks.renewals,
+        lag,
+        idleLag,
+        jobBytes,
+        verdict,
+      },
     };
   } finally {
     await events.close();
