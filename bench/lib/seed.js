@@ -10,10 +10,14 @@ function openQueue(prefix) {
   return new Queue(SETTLEMENT_QUEUE, { connection: stores.queueConnection(), prefix });
 }
 
-/** Sends `n` new webhooks (`label`_1..n) crediting `destination`; resolves with the intake run. */
-async function sendWebhooks(apiUrl, label, n, destination, connections = 50) {
+/** Sends `n` new webhooks (`label`_1..n) crediting `destination`, at most `overallRate` a second if given; resolves with the intake run. */
+async function sendWebhooks(apiUrl, label, n, destination, connections = 50, overallRate = undefined) {
   let i = 0;
-  const run = await fire(apiUrl, () => webhookBody(label, ++i, destination), { connections: Math.min(connections, n), amount: n });
+  const run = await fire(apiUrl, () => webhookBody(label, ++i, destination), {
+    connections: Math.min(connections, n),
+    amount: n,
+    overallRate,
+  });
   if (run.errors > 0) throw new Error(`${run.errors} of ${n} webhooks were not accepted`);
   return run;
 }

@@ -60,6 +60,12 @@ async function pgCounters(pool) {
   return { commits: Number(rows[0].commits), inserted: Number(rows[0].inserted), fetched: Number(rows[0].fetched) };
 }
 
+/** Bytes of WAL written so far, server-wide (everyone's databases on this PostgreSQL). */
+async function walBytes(pool) {
+  const { rows } = await pool.query("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint AS bytes");
+  return Number(rows[0].bytes);
+}
+
 function redisClient() {
   return new Redis(REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 3 });
 }
@@ -104,6 +110,7 @@ module.exports = {
   seedTransactions,
   processedCount,
   pgCounters,
+  walBytes,
   redisClient,
   queueConnection,
   newPrefix,

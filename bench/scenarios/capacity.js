@@ -18,6 +18,12 @@ const LOCK_DURATION_MS = 30_000; // SettlementProcessor's lockDuration
 const SAMPLE_EVERY_MS = 5000; // shorter than BullMQ's renewal period, so each TTL refresh is one renewal
 /** How long the released backlog may take to become active: ~3,000 jobs/s measured, with room for a busy machine. */
 const rampLimitMs = (n) => Math.max(90_000, n * 3);
+/**
+ * "live" arrival rate: below what a worker fetches on a busy two-core machine (~900 jobs/s), so
+ * its wait list empties between arrivals. BullMQ's fetch loop starts no job while jobs are still
+ * waiting and slots are free, so a backlog outrunning the lock duration loses its locks.
+ */
+const LIVE_ARRIVALS_PER_SEC = 500;
 
 function reasons(messages) {
   const counts = new Map();
@@ -44,7 +50,9 @@ async function capacity(ctx) {
   // the window, and its deadline outlasts the call. Held calls cost the same whatever their length
   // (a timer, a promise, a lock renewed on a timer); with 30 s calls, holding N would instead take
   // N / 30 settlements a second, which is the settlement scenario's question, not this one's.
-  const delayMs = rampLimitMs(n) + observeSec * 1000 + 30_000;
+  const backlog = ctx.opts.capacityArrival === 'backlog';
+  const arrivalMs = backlog ? 0 : (1000 * n) / LIVE_ARRIVALS_PER_SEC;
+  const delayMs = Math.round(arrivalMs + rampLimitMs(n) + observeSec * 1000 + 30_000);
   const api = await startService(ctx, { name: 'capacity-api', role: 'api', prefix, env: { DB_MIGRATIONS_RUN: 'false' } });
   const worker = await startService(ctx, {
     name: 'capacity-worker',
@@ -67,26 +75,30 @@ async function capacity(ctx) {
 
   try {
     // A backlog released at once is the hard case (a deploy, a recovered outage): the queue is
-    // paused while the API accepts the webhooks, then resumed.
-    await queue.pause();
+    // paused while the API accepts the webhooks, then resumed. "live": the worker takes the jobs
+    // as intake accepts them, the way traffic arrives.
+    if (backlog) await queue.pause();
     await eventLoopDelay(worker.url); // resets the worker's histogram
     await children.sleep(SAMPLE_EVERY_MS);
     const idleLag = await eventLoopDelay(worker.url);
     const idle = children.memoryOf(worker.pid);
     const redisBefore = await redisUsedMemory(ctx.redis);
-    ctx.log(`capacity: worker idle at ${fmt.mib(idle.rssMiB)}, event loop ${lagText(idleLag)}; sending ${n} webhooks to the paused queue`);
-    const intakeRun = await sendWebhooks(api.url, 'cap', n, 'merchant_cap');
+    ctx.log(
+      `capacity: worker idle at ${fmt.mib(idle.rssMiB)}, event loop ${lagText(idleLag)}; sending ${n} webhooks ${backlog ? 'to the paused queue' : 'to the live queue'}`,
+    );
+    const t0 = Date.now();
+    const intakeRun = await sendWebhooks(api.url, 'cap', n, 'merchant_cap', 50, backlog ? undefined : LIVE_ARRIVALS_PER_SEC);
     await children.stop(api);
     const redisQueued = await redisUsedMemory(ctx.redis);
-    const t0 = Date.now();
-    await queue.resume();
+    const released = Date.now();
+    if (backlog) await queue.resume();
 
     let active = 0;
-    while (active < n && Date.now() - t0 < rampLimitMs(n)) {
+    while (active < n && Date.now() - released < rampLimitMs(n)) {
       await children.sleep(250);
       active = await queue.getActiveCount();
     }
-    const rampMs = Date.now() - t0;
+    const rampMs = Date.now() - (backlog ? released : t0);
     if (active < n) ctx.log(`capacity: only ${active} of ${n} active after ${fmt.s(rampMs)}`);
     ctx.log(`capacity: ${active} active after ${fmt.s(rampMs)}; observing for ${observeSec} s`);
 
@@ -147,7 +159,9 @@ async function capacity(ctx) {
     const verdict = minActive >= n && stalled.length === 0 && missing === 0 && failed.length === 0 && problems.total === 0;
     const text = [
       `Worker capacity: WORKER_CONCURRENCY=${n}, PROCESSING_DELAY_MS=${delayMs} (one generation of calls held through the window), lock ${LOCK_DURATION_MS / 1000} s`,
-      `${fmt.int(n)} webhooks accepted through the API (${fmt.int(intakeRun.ackPerSec)} ack/s) while the queue was paused; ${fmt.int(active)} jobs active ${fmt.s(rampMs)} after it was resumed`,
+      backlog
+        ? `${fmt.int(n)} webhooks accepted through the API (${fmt.int(intakeRun.ackPerSec)} ack/s) while the queue was paused; ${fmt.int(active)} jobs active ${fmt.s(rampMs)} after it was resumed`
+        : `${fmt.int(n)} webhooks accepted through the API (${fmt.int(intakeRun.ackPerSec)} ack/s) into the live queue; ${fmt.int(active)} jobs active ${fmt.s(rampMs)} after the first was sent`,
       `observed ${windowSec.toFixed(0)} s (${((windowSec * 1000) / LOCK_DURATION_MS).toFixed(1)}× the lock duration) with every job in flight, sampled every ${SAMPLE_EVERY_MS / 1000} s:`,
       table(
         [
