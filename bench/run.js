@@ -29,7 +29,7 @@ const OPTIONS = {
   'capacity-arrival': {
     type: 'string',
     default: 'backlog',
-    about: 'capacity: "backlog" (queued while paused, released at once) or "live" (taken as intake accepts them)',
+    about: 'capacity: "backlog" (queued while paused, released at once) or "live" (sent in chunks the worker takes as they come)',
   },
   observe: { type: 'string', default: '60', about: 'seconds the capacity scenario watches the worker' },
   'hot-payments': { type: 'string', default: '3000', about: 'payments to one merchant in the hot scenario' },

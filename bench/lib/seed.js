@@ -10,14 +10,10 @@ function openQueue(prefix) {
   return new Queue(SETTLEMENT_QUEUE, { connection: stores.queueConnection(), prefix });
 }
 
-/** Sends `n` new webhooks (`label`_1..n) crediting `destination`, at most `overallRate` a second if given; resolves with the intake run. */
-async function sendWebhooks(apiUrl, label, n, destination, connections = 50, overallRate = undefined) {
-  let i = 0;
-  const run = await fire(apiUrl, () => webhookBody(label, ++i, destination), {
-    connections: Math.min(connections, n),
-    amount: n,
-    overallRate,
-  });
+/** Sends `n` new webhooks (`label`_(after+1)..(after+n)) crediting `destination`; resolves with the intake run. */
+async function sendWebhooks(apiUrl, label, n, destination, connections = 50, after = 0) {
+  let i = after;
+  const run = await fire(apiUrl, () => webhookBody(label, ++i, destination), { connections: Math.min(connections, n), amount: n });
   if (run.errors > 0) throw new Error(`${run.errors} of ${n} webhooks were not accepted`);
   return run;
 }
