@@ -10,7 +10,7 @@ const { ROOT, buildService } = require('./lib/build');
 
 const SCENARIOS = ['intake', 'capacity', 'hot', 'scale'];
 /** Run only when named in --only: evidence for changes, not part of the standard report. */
-const EXTRA_SCENARIOS = ['batching'];
+const EXTRA_SCENARIOS = ['batching', 'stats'];
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false, about: 'print this help and exit' },
@@ -37,8 +37,22 @@ const OPTIONS = {
   // 50: the workers are the bottleneck; 1000: the machine is (PostgreSQL, Redis and the workers share 2 cores).
   'scale-concurrency': { type: 'string', default: '50,1000', about: 'worker concurrencies to compare, comma-separated' },
   'scale-delay': { type: 'string', default: '200', about: 'simulated settlement delay (ms) in the scale scenario' },
+  'stats-rows': { type: 'string', default: '1000000', about: 'transactions seeded for the stats scenario' },
+  'stats-requests': { type: 'string', default: '200', about: 'timed GET /v1/stats requests in the stats scenario' },
 };
-const NUMERIC = ['connections', 'duration', 'warmup', 'rounds', 'capacity-jobs', 'observe', 'hot-payments', 'scale-jobs', 'scale-delay'];
+const NUMERIC = [
+  'connections',
+  'duration',
+  'warmup',
+  'rounds',
+  'capacity-jobs',
+  'observe',
+  'hot-payments',
+  'scale-jobs',
+  'scale-delay',
+  'stats-rows',
+  'stats-requests',
+];
 
 function usage() {
   const lines = Object.entries(OPTIONS).map(([name, o]) => {
@@ -100,6 +114,8 @@ const opts = {
   scaleJobs: Number(args['scale-jobs']),
   scaleConcurrencies,
   scaleDelayMs: Number(args['scale-delay']),
+  statsRows: Number(args['stats-rows']),
+  statsRequests: Number(args['stats-requests']),
 };
 const only = args.only
   .split(',')

@@ -26,8 +26,11 @@ function benchPool() {
   return new Pool({ connectionString: DATABASE_URL, max: 4, application_name: 'paycheck-bench' });
 }
 
+/** Every table, the timeline and its counters included (they would otherwise count rows no longer there). */
 function truncateAll(pool) {
-  return pool.query('TRUNCATE ledger_postings, provider_payment_references, transactions RESTART IDENTITY');
+  return pool.query(
+    'TRUNCATE ledger_postings, provider_payment_references, transaction_events, stats_status_counts, stats_buckets, transactions RESTART IDENTITY',
+  );
 }
 
 /** n PROCESSING rows `${idPrefix}_1..n`, all credited to `destination`, in one statement. */
