@@ -20,6 +20,7 @@ describe('loadConfig', () => {
         port: 8080,
         databaseUrl: 'postgres://postgres:postgres@127.0.0.1:5432/paycheck',
         redisUrl: 'redis://127.0.0.1:6379',
+        redisClusterNodes: [],
         queuePrefix: 'paycheck',
         processingDelayMs: 30000,
         workerConcurrency: DEFAULT_WORKER_CONCURRENCY,
@@ -193,6 +194,48 @@ describe('loadConfig', () => {
       expect(error.name).toBe('ConfigError');
       expect(error).toBeInstanceOf(Error);
       expect(() => loadConfig({ APP_ROLE: 'api', PORT: 'x', LOG_LEVEL: 'warn' })).toThrow(/PORT/);
+    });
+  });
+
+  describe('REDIS_CLUSTER_NODES', () => {
+    it('reads comma-separated host:port seeds, hostnames and IPv6 included', () => {
+      const config = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379, redis-2.internal:7000,[::1]:7001,redis_node_3:6380' });
+      expect(config.redisClusterNodes).toEqual([
+        { host: '10.0.0.1', port: 6379 },
+        { host: 'redis-2.internal', port: 7000 },
+        { host: '::1', port: 7001 },
+        { host: 'redis_node_3', port: 6380 },
+      ]);
+    });
+
+    it('keeps REDIS_URL for credentials and TLS', () => {
+      const config = loadConfig({ REDIS_CLUSTER_NODES: 'a.example.com:6379', REDIS_URL: 'rediss://default:secret@a.example.com:6379' });
+      expect(config.redisUrl).toBe('rediss://default:secret@a.example.com:6379');
+    });
+
+    it.each([
+      ['a missing port', '10.0.0.1'],
+      ['a port out of range', '10.0.0.1:65536'],
+      ['port 0', '10.0.0.1:0'],
+      ['a non-numeric port', '10.0.0.1:redis'],
+      ['an empty entry in the middle', '10.0.0.1:6379,,10.0.0.2:6379'],
+      ['a trailing comma', '10.0.0.1:6379,'],
+      ['a URL instead of host:port', 'redis://10.0.0.1:6379'],
+      ['a space inside the host', 'redis one:6379'],
+      ['an IPv6 address without brackets', '::1:6379'],
+      ['a host with a path', 'redis.example.com/0:6379'],
+    ])('stops boot on %s, naming the variable and the entry', (_what, value) => {
+      const error = configErrorFor('REDIS_CLUSTER_NODES', value);
+      expect(error.variable).toBe('REDIS_CLUSTER_NODES');
+      expect(error.message).toMatch(/REDIS_CLUSTER_NODES must be comma-separated host:port seed nodes.*entry #\d/);
+    });
+
+    it('stops boot when REDIS_URL selects a database other than 0, which a cluster does not have', () => {
+      expect(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379', REDIS_URL: 'redis://10.0.0.1:6379/2' })).toThrow(
+        /REDIS_URL must not select a database when REDIS_CLUSTER_NODES is set/,
+      );
+      expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379', REDIS_URL: 'redis://10.0.0.1:6379/0' }).redisClusterNodes).toHaveLength(1);
+      expect(loadConfig({ REDIS_URL: 'redis://10.0.0.1:6379/2' }).redisClusterNodes).toEqual([]);
     });
   });
 
