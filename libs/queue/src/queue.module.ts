@@ -2,7 +2,7 @@ import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { AppConfig } from '@app/config';
-import { redisConnectionOptions } from './redis-connection-options';
+import { bullConnection } from './redis-client';
 import { SETTLEMENT_QUEUE } from './settlement-job';
 import { SettlementQueue } from './settlement-queue';
 
@@ -24,7 +24,8 @@ const DEFAULT_JOB_OPTIONS = {
     BullModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        connection: redisConnectionOptions(config.redisUrl),
+        // Unused while the queue below is registered (workers take its options); lazy, so on a cluster it never connects.
+        connection: bullConnection(config, { lazyConnect: true }),
         prefix: config.queuePrefix,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),
@@ -38,7 +39,7 @@ const DEFAULT_JOB_OPTIONS = {
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
         new Queue(SETTLEMENT_QUEUE, {
-          connection: redisConnectionOptions(config.redisUrl),
+          connection: bullConnection(config),
           prefix: config.queuePrefix,
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
         }),

@@ -1,7 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { Cluster } from 'ioredis';
 import { closeWithin } from './close-within';
+import { type RedisClient, closeRedisClient } from './redis-client';
 import { RepeatedErrorLog } from './repeated-error-log';
 import { withTimeout } from './with-timeout';
 import { SETTLE_JOB, SETTLEMENT_QUEUE, SettlementJobData, settlementJobId } from './settlement-job';
@@ -66,6 +68,18 @@ export class SettlementQueue implements OnModuleInit, OnApplicationShutdown {
     if (!(await closeWithin(this.queue, QUEUE_CLOSE_TIMEOUT_MS))) {
       this.logger.warn(`Redis did not answer QUIT within ${QUEUE_CLOSE_TIMEOUT_MS} ms: settlement queue connection dropped`);
     }
+    // BullMQ leaves a connection it was handed open: the cluster connection is ours to close.
+    const shared = this.queue.opts.connection;
+    if (shared instanceof Cluster && !(await closeRedisClient(shared, QUEUE_CLOSE_TIMEOUT_MS))) {
+      this.logger.warn(`Redis Cluster did not answer QUIT within ${QUEUE_CLOSE_TIMEOUT_MS} ms: cluster connection dropped`);
+    }
+  }
+
+  /** The queue's own connection: the shared cluster connection, or the single Redis BullMQ opened. */
+  async redisClient(): Promise<RedisClient> {
+    const shared = this.queue.opts.connection;
+    if (shared instanceof Cluster) return shared;
+    return (await this.queue.getBackend().client) as unknown as RedisClient; // the raw ioredis client behind BullMQ's adapter
   }
 
   isConnected(): boolean {
