@@ -86,9 +86,17 @@ export class PrivateRedisCluster {
     return `redis://127.0.0.1:${this.ports[0]}`;
   }
 
-  /** The slot of `key`, as the cluster computes it. */
-  keySlot(key: string): Promise<number> {
-    return withNode(this.ports[0], (node) => node.cluster('KEYSLOT', key));
+  /** The slot of each key, as the cluster computes it (CLUSTER KEYSLOT). */
+  keySlots(keys: readonly string[]): Promise<number[]> {
+    return withNode(this.ports[0], (node) => Promise.all(keys.map((key) => node.cluster('KEYSLOT', key))));
+  }
+
+  /** The port of the master serving `slot` (CLUSTER SLOTS). */
+  async ownerOf(slot: number): Promise<number> {
+    const ranges = await withNode(this.ports[0], (node) => node.cluster('SLOTS'));
+    const range = (ranges as Array<[number, number, [string, number]]>).find(([from, to]) => slot >= from && slot <= to);
+    if (!range) throw new Error(`no master serves slot ${slot}`);
+    return range[2][1];
   }
 
   /** Keys matching `pattern` on each node (KEYS on a test's own small cluster), by port. */
