@@ -8,6 +8,8 @@ export class AppConfig {
   readonly databaseUrl!: string;
   readonly redisUrl!: string;
   readonly queuePrefix!: string;
+  /** Number of settlement queues, each under its own Redis Cluster hash tag (libs/queue settlement-shards.ts). */
+  readonly queueShards!: number;
   readonly processingDelayMs!: number;
   readonly workerConcurrency!: number;
   readonly processingMaxAttempts!: number;

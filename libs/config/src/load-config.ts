@@ -14,6 +14,9 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
  */
 export const DEFAULT_WORKER_CONCURRENCY = 1000;
 
+/** Each shard is a BullMQ queue every worker consumes (two Redis connections per worker each): 64 is plenty of masters. */
+export const MAX_QUEUE_SHARDS = 64;
+
 /** Reads and validates every variable of the configuration table (README); throws ConfigError naming the first bad one. */
 export function loadConfig(env: Env): AppConfig {
   const read = new EnvReader(env);
@@ -23,6 +26,7 @@ export function loadConfig(env: Env): AppConfig {
     databaseUrl: read.url('DATABASE_URL', 'postgres://postgres:postgres@127.0.0.1:5432/paycheck', ['postgres:', 'postgresql:']),
     redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     queuePrefix: read.queuePrefix('QUEUE_PREFIX', 'paycheck'),
+    queueShards: read.integer('QUEUE_SHARDS', 1, 1, MAX_QUEUE_SHARDS),
     processingDelayMs: read.integer('PROCESSING_DELAY_MS', 30000, 0, 3_600_000),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY, 1, 100_000),
     processingMaxAttempts: read.integer('PROCESSING_MAX_ATTEMPTS', 5, 1, 100),
