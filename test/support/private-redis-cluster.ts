@@ -94,7 +94,7 @@ export class PrivateRedisCluster {
   /** The port of the master serving `slot` (CLUSTER SLOTS). */
   async ownerOf(slot: number): Promise<number> {
     const ranges = await withNode(this.ports[0], (node) => node.cluster('SLOTS'));
-    const range = (ranges as Array<[number, number, [string, number]]>).find(([from, to]) => slot >= from && slot <= to);
+    const range = ranges.find(([from, to]) => slot >= from && slot <= to);
     if (!range) throw new Error(`no master serves slot ${slot}`);
     return range[2][1];
   }
@@ -109,7 +109,13 @@ export class PrivateRedisCluster {
     for (const port of this.ports) this.processes.push(this.serve(port));
     for (const [i, port] of this.ports.entries()) {
       const proc = this.processes[i];
-      await waitFor(`cluster node ${port} to answer`, async () => proc.running && (await redisAnswers(port)), (up) => up || !proc.running, 20_000, 50);
+      await waitFor(
+        `cluster node ${port} to answer`,
+        async () => proc.running && (await redisAnswers(port)),
+        (up) => up || !proc.running,
+        20_000,
+        50,
+      );
       if (!proc.running) throw new Error(`redis-server ${port} exited: ${proc.logTail()}`);
     }
     const create = new ManagedProcess(

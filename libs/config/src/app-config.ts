@@ -16,6 +16,8 @@ export class AppConfig {
   /** Seeds of a Redis Cluster; empty for a single Redis. When set, REDIS_URL supplies only credentials and TLS. */
   readonly redisClusterNodes!: readonly RedisClusterNode[];
   readonly queuePrefix!: string;
+  /** Number of settlement queues, each under its own Redis Cluster hash tag (libs/queue settlement-shards.ts). */
+  readonly queueShards!: number;
   readonly processingDelayMs!: number;
   readonly workerConcurrency!: number;
   readonly processingMaxAttempts!: number;

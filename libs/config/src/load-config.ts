@@ -14,6 +14,9 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
  */
 export const DEFAULT_WORKER_CONCURRENCY = 1000;
 
+/** Each shard is a BullMQ queue every worker consumes (two Redis connections per worker each): 64 is plenty of masters. */
+export const MAX_QUEUE_SHARDS = 64;
+
 /** Reads and validates every variable of the configuration table (README); throws ConfigError naming the first bad one. */
 export function loadConfig(env: Env): AppConfig {
   const read = new EnvReader(env);
@@ -22,13 +25,24 @@ export function loadConfig(env: Env): AppConfig {
   if (redisClusterNodes.length > 0 && !['', '/', '/0'].includes(new URL(redisUrl).pathname)) {
     throw new ConfigError('REDIS_URL', 'must not select a database when REDIS_CLUSTER_NODES is set: a Redis Cluster has only database 0');
   }
+  const queuePrefix = read.queuePrefix('QUEUE_PREFIX', 'paycheck');
+  const queueShards = read.integer('QUEUE_SHARDS', 1, 1, MAX_QUEUE_SHARDS);
+  // One shard is the queue named `settlement`, with no hash tag of its own: on a cluster its keys
+  // (and BullMQ's scripts over them) would span slots unless the prefix is the tag.
+  if (redisClusterNodes.length > 0 && queueShards === 1 && !queuePrefix.startsWith('{')) {
+    throw new ConfigError(
+      'QUEUE_PREFIX',
+      `must be wrapped in braces ({${queuePrefix}}) when REDIS_CLUSTER_NODES is set and QUEUE_SHARDS is 1, so the queue's keys share one hash slot (or set QUEUE_SHARDS above 1: each shard has its own tag)`,
+    );
+  }
   return new AppConfig({
     role: read.oneOf('APP_ROLE', ROLES, 'all'),
     port: read.integer('PORT', 8080, 0, 65535),
     databaseUrl: read.url('DATABASE_URL', 'postgres://postgres:postgres@127.0.0.1:5432/paycheck', ['postgres:', 'postgresql:']),
     redisUrl,
     redisClusterNodes,
-    queuePrefix: read.queuePrefix('QUEUE_PREFIX', 'paycheck'),
+    queuePrefix,
+    queueShards,
     processingDelayMs: read.integer('PROCESSING_DELAY_MS', 30000, 0, 3_600_000),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY, 1, 100_000),
     processingMaxAttempts: read.integer('PROCESSING_MAX_ATTEMPTS', 5, 1, 100),

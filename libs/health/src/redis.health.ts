@@ -5,9 +5,10 @@ import { SettlementQueue, pingEveryMaster } from '@app/queue';
 const PING_TIMEOUT_MS = 1000;
 
 /**
- * PING over the queue's own connection, bounded so a hung Redis reads as down, not as slow. On a
- * cluster every master is pinged (in parallel, each bounded): a shard on an unreachable master
- * stalls as surely as a single Redis that is down.
+ * PING over the queues' own connection (every shard's connection is checked by isConnected),
+ * bounded so a hung Redis reads as down, not as slow. On a cluster every master is pinged, in
+ * parallel and each bounded: a shard on an unreachable master stalls as surely as a Redis that is
+ * down. The body then says how many answered (`nodes`).
  */
 @Injectable()
 export class RedisHealthIndicator {

@@ -60,12 +60,12 @@ export function clusterOptions(redisUrl: string, options: RedisClientOptions = {
 
 /**
  * BullMQ's `connection`: for a single Redis, options (BullMQ opens and closes its own
- * connections, as before); for a cluster, one Cluster shared by the producer queues, which
- * BullMQ never closes (closeRedisClient does) and which workers duplicate for themselves.
+ * connections, as before); for a cluster, a Cluster to share between queues, which BullMQ never
+ * closes (closeRedisClient does) and which workers duplicate for themselves.
  */
-export function bullConnection(target: RedisTarget, options: Pick<RedisClientOptions, 'lazyConnect'> = {}): ConnectionOptions {
+export function bullConnection(target: RedisTarget): ConnectionOptions {
   if (target.redisClusterNodes.length === 0) return redisConnectionOptions(target.redisUrl);
-  return createRedisClient(target, { ...options, maxRetriesPerRequest: null }) as Cluster as ConnectionOptions;
+  return createRedisClient(target, { maxRetriesPerRequest: null }) as Cluster as ConnectionOptions;
 }
 
 /** QUIT within `ms`, else drop the sockets: a frozen node never answers QUIT. */
