@@ -33,16 +33,17 @@ describe(`on a three-master Redis Cluster: two APIs, two workers, ${SHARDS} queu
   let connection: Cluster;
   let shards: Queue[];
 
+  /** Boots one at a time: on a 2-core machine shared with other suites, four ts-node boots at once can outlast the boot deadline. */
+  async function startEach(role: 'api' | 'worker', count: number, env: Record<string, string> = CLUSTER_ENV): Promise<PaycheckProcess[]> {
+    const started: PaycheckProcess[] = [];
+    for (let i = 0; i < count; i++) started.push(await scenario.start(role, env));
+    return started;
+  }
+
   beforeAll(async () => {
     scenario = await Scenario.createOnCluster('cluster');
-    const started = await scenario.startAll([
-      { role: 'api', env: CLUSTER_ENV },
-      { role: 'api', env: CLUSTER_ENV },
-      { role: 'worker', env: CLUSTER_ENV },
-      { role: 'worker', env: CLUSTER_ENV },
-    ]);
-    apis = started.slice(0, 2);
-    workers = started.slice(2);
+    apis = await startEach('api', 2);
+    workers = await startEach('worker', 2);
     connection = createRedisClient(scenario.redisTarget, { maxRetriesPerRequest: null }) as Cluster;
     shards = layoutQueueNames(SHARDS).map((name) => new Queue(name, { connection, prefix: scenario.queuePrefix }));
   });
@@ -118,10 +119,7 @@ describe(`on a three-master Redis Cluster: two APIs, two workers, ${SHARDS} queu
     await waitFor('the victim to hold every job', activeJobs, (active) => active === SIGKILLED);
 
     expect((await victim.kill()).signal).toBe('SIGKILL');
-    workers = await scenario.startAll([
-      { role: 'worker', env: CLUSTER_ENV },
-      { role: 'worker', env: CLUSTER_ENV },
-    ]);
+    workers = await startEach('worker', 2);
     // Lock expiry plus one stall check, with room for a slow machine.
     await scenario.untilProcessed(scenario.acknowledged.size, 3 * (WORKER_LOCK_DURATION_MS + WORKER_STALLED_INTERVAL_MS));
     await expectLedgerConsistent(scenario.db, apis[0].url, scenario.acknowledged);
@@ -153,10 +151,7 @@ describe(`on a three-master Redis Cluster: two APIs, two workers, ${SHARDS} queu
   });
 
   it('shares the rate limit between replicas through the cluster: RATE_LIMIT_PER_MINUTE in total, then 429', async () => {
-    const limited = await scenario.startAll([
-      { role: 'api', env: { ...CLUSTER_ENV, RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) } },
-      { role: 'api', env: { ...CLUSTER_ENV, RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) } },
-    ]);
+    const limited = await startEach('api', 2, { ...CLUSTER_ENV, RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) });
     const answers: Array<{ status: number; retryAfter: string | null }> = [];
     for (let i = 0; i < RATE_LIMIT + 3; i++) {
       const res = await fetch(`${limited[i % 2].url}/v1/transactions/txn_rate_${i}`, { signal: AbortSignal.timeout(15_000) });
