@@ -60,6 +60,6 @@ export class QueueConnections {
   private connection(): ConnectionOptions {
     if (this.config.redisClusterNodes.length === 0) return bullConnection(this.config);
     this.cluster ??= bullConnection(this.config) as Cluster;
-    return this.cluster as unknown as ConnectionOptions;
+    return this.cluster;
   }
 }

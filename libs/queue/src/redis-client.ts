@@ -65,7 +65,7 @@ export function clusterOptions(redisUrl: string, options: RedisClientOptions = {
  */
 export function bullConnection(target: RedisTarget): ConnectionOptions {
   if (target.redisClusterNodes.length === 0) return redisConnectionOptions(target.redisUrl);
-  return createRedisClient(target, { maxRetriesPerRequest: null }) as Cluster as ConnectionOptions;
+  return createRedisClient(target, { maxRetriesPerRequest: null });
 }
 
 /** QUIT within `ms`, else drop the sockets: a frozen node never answers QUIT. */
