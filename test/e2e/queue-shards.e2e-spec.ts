@@ -69,7 +69,8 @@ describe('queue shards (QUEUE_SHARDS)', () => {
   const receive = async (app: TestApp, ids: string[]) => {
     for (const id of ids) await postWebhook(app, payloadFor(id)).expect(202);
   };
-  const activeJobs = async (app: TestApp) => (await Promise.all(app.queues.map((queue) => queue.getActiveCount()))).reduce((a, b) => a + b, 0);
+  const activeJobs = async (app: TestApp) =>
+    (await Promise.all(app.queues.map((queue) => queue.getActiveCount()))).reduce((a, b) => a + b, 0);
 
   it("puts each transaction's job in its shard's queue, under its own hash tag, and processes every shard", async () => {
     const prefix = testQueuePrefix();
@@ -168,12 +169,16 @@ describe('queue shards (QUEUE_SHARDS)', () => {
     expect(names).toEqual([0, 1, 2, 3].map((k) => [`{settlement-${k}}`, `settlement shard ${k}`]));
   });
 
-  it('bulk retry re-queues FAILED transactions of every shard, each in its own shard', async () => {
+  it('single and bulk retry re-queue FAILED transactions of every shard, each in its own shard', async () => {
     const api = await start({ APP_ROLE: 'api', QUEUE_PREFIX: testQueuePrefix(), QUEUE_SHARDS: '4' });
     const ids = [0, 1, 2, 3].flatMap((shard) => idsInShard(shard, 4, 2, 'bulk'));
     await receive(api, ids);
-    await db.query(`UPDATE transactions SET status = 'FAILED', attempts = 5, last_error = 'declined' WHERE transaction_id = ANY($1)`, [ids]);
-    await api.http().post('/v1/transactions/retry').send({ status: 'FAILED' }).expect(202, { requeued: ids.length });
+    await db.query(`UPDATE transactions SET status = 'FAILED', attempts = 5, last_error = 'declined' WHERE transaction_id = ANY($1)`, [
+      ids,
+    ]);
+    const [single, ...bulk] = ids;
+    await api.http().post(`/v1/transactions/${single}/retry`).expect(202);
+    await api.http().post('/v1/transactions/retry').send({ status: 'FAILED' }).expect(202, { requeued: bulk.length });
     for (const id of ids) {
       const found = await Promise.all(api.queues.map((queue) => queue.getJob(settlementJobId(id, 1))));
       expect(found.map((job) => job !== undefined)).toEqual([0, 1, 2, 3].map((k) => k === shardOf(id, 4)));
