@@ -22,16 +22,19 @@ export function layoutQueueNames(shards: number): string[] {
  * same shard (JavaScript's own string hashing is seeded per process).
  */
 export function shardOf(transactionId: string, shards: number): number {
-  return fnv1a32(transactionId) % shards;
+  return shards === 1 ? 0 : fnv1a32(transactionId) % shards;
 }
 
 const FNV_OFFSET_BASIS = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 export function fnv1a32(text: string): number {
+  // Transaction ids are ASCII, where a character is its UTF-8 byte: no buffer on intake's path.
+  const bytes = /^[\x00-\x7f]*$/.test(text) ? undefined : Buffer.from(text, 'utf8');
+  const length = bytes ? bytes.length : text.length;
   let hash = FNV_OFFSET_BASIS;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    hash ^= byte;
+  for (let i = 0; i < length; i++) {
+    hash ^= bytes ? bytes[i] : text.charCodeAt(i);
     hash = Math.imul(hash, FNV_PRIME) >>> 0;
   }
   return hash >>> 0;
