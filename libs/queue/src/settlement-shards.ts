@@ -30,14 +30,19 @@ const FNV_PRIME = 0x01000193;
 
 export function fnv1a32(text: string): number {
   // Transaction ids are ASCII, where a character is its UTF-8 byte: no buffer on intake's path.
-  const bytes = /^[\x00-\x7f]*$/.test(text) ? undefined : Buffer.from(text, 'utf8');
-  const length = bytes ? bytes.length : text.length;
   let hash = FNV_OFFSET_BASIS;
-  for (let i = 0; i < length; i++) {
-    hash ^= bytes ? bytes[i] : text.charCodeAt(i);
-    hash = Math.imul(hash, FNV_PRIME) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return fnv1a32Bytes(Buffer.from(text, 'utf8'));
+    hash = Math.imul(hash ^ code, FNV_PRIME) >>> 0;
   }
-  return hash >>> 0;
+  return hash;
+}
+
+function fnv1a32Bytes(bytes: Uint8Array): number {
+  let hash = FNV_OFFSET_BASIS;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, FNV_PRIME) >>> 0;
+  return hash;
 }
 
 /**
