@@ -75,6 +75,11 @@ export class SettlementProcessor implements OnApplicationBootstrap, BeforeApplic
     this.queue.onLayoutsChanged((queues) => this.consume(queues));
   }
 
+  /** The permits shared by every shard's worker (undefined before bootstrap). */
+  get concurrencyLimit(): ConcurrencyLimit | undefined {
+    return this.limit;
+  }
+
   /** The worker consuming one queue (by its name), if any. */
   workerOf(queueName: string): LimitedWorker<SettlementJobState, string> | undefined {
     return this.workers.get(queueName);

@@ -19,6 +19,11 @@ export class ConcurrencyLimit {
     return this.size - this.free;
   }
 
+  /** Fetches waiting for a permit (at most one per shard's worker). */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   /** Takes a permit when one is free and nobody waits for one; never waits. */
   tryAcquire(): boolean {
     if (this.closed || this.free === 0 || this.waiters.length > 0) return false;

@@ -6,6 +6,13 @@ describe('fnv1a32', () => {
     expect(fnv1a32('a')).toBe(0xe40c292c);
     expect(fnv1a32('foobar')).toBe(0xbf9cf968);
   });
+
+  it('hashes the UTF-8 bytes of text beyond ASCII', () => {
+    // "é" is c3 a9 in UTF-8: the hash of those two bytes, not of the one UTF-16 code unit.
+    let hash = 0x811c9dc5;
+    for (const byte of [0xc3, 0xa9]) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    expect(fnv1a32('é')).toBe(hash);
+  });
 });
 
 describe('shardOf', () => {

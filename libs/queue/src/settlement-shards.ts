@@ -22,19 +22,27 @@ export function layoutQueueNames(shards: number): string[] {
  * same shard (JavaScript's own string hashing is seeded per process).
  */
 export function shardOf(transactionId: string, shards: number): number {
-  return fnv1a32(transactionId) % shards;
+  return shards === 1 ? 0 : fnv1a32(transactionId) % shards;
 }
 
 const FNV_OFFSET_BASIS = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 export function fnv1a32(text: string): number {
+  // Transaction ids are ASCII, where a character is its UTF-8 byte: no buffer on intake's path.
   let hash = FNV_OFFSET_BASIS;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, FNV_PRIME) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return fnv1a32Bytes(Buffer.from(text, 'utf8'));
+    hash = Math.imul(hash ^ code, FNV_PRIME) >>> 0;
   }
-  return hash >>> 0;
+  return hash;
+}
+
+function fnv1a32Bytes(bytes: Uint8Array): number {
+  let hash = FNV_OFFSET_BASIS;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, FNV_PRIME) >>> 0;
+  return hash;
 }
 
 /**
