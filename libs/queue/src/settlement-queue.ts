@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { AppConfig } from '@app/config';
+import { AppConfig, MAX_QUEUE_SHARDS } from '@app/config';
 import { closeWithin } from './close-within';
 import { QueueConnections } from './queue-connections';
 import { type RedisClient } from './redis-client';
@@ -226,7 +226,7 @@ export class SettlementQueue implements OnModuleInit, OnApplicationShutdown {
         this.registry().then((client) => client.smembers(this.layoutKey)),
         LAYOUT_READ_TIMEOUT_MS,
       );
-      const seen = members.map(Number).filter((n) => Number.isInteger(n) && n >= 1 && n <= 64);
+      const seen = members.map(Number).filter((n) => Number.isInteger(n) && n >= 1 && n <= MAX_QUEUE_SHARDS);
       const added = seen.filter((n) => !this.layouts.has(n));
       if (added.length === 0) return this.knownQueues();
       this.layouts = new Set([...this.layouts, ...added]);
