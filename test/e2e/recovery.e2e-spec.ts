@@ -66,7 +66,7 @@ describe('recovery', () => {
   const loseLockAndRedeliver = async (worker: TestApp, id: string) => {
     const redis = await worker.queue.getBackend().client;
     await redis.del(`${worker.queue.toKey(settlementJobId(id, 0))}:lock`);
-    const bull = worker.app.get(SettlementProcessor).worker as unknown as { moveStalledJobsToWait(): Promise<void> };
+    const bull = worker.app.get(SettlementProcessor).workerOf(SETTLEMENT_QUEUE) as unknown as { moveStalledJobsToWait(): Promise<void> };
     for (let i = 0; i < 2; i++) {
       await redis.del(worker.queue.keys['stalled-check']);
       await bull.moveStalledJobsToWait();
@@ -261,7 +261,7 @@ describe('recovery', () => {
     let closed = false;
     const closing = worker.close().then(() => (closed = true));
     // The processor has stopped fetching: shutdown has reached it, and it waits for the job in hand.
-    const bull = worker.app.get(SettlementProcessor).worker;
+    const bull = worker.app.get(SettlementProcessor).workerOf(SETTLEMENT_QUEUE)!;
     await waitFor(
       async () => bull.isPaused(),
       (paused) => paused,

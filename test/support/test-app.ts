@@ -1,11 +1,10 @@
 import { type INestApplication } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bullmq';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { type Job, type Queue } from 'bullmq';
 import request, { type Response, type Test } from 'supertest';
 import { type DataSource } from 'typeorm';
 import { type AppConfig, loadConfig } from '@app/config';
-import { SETTLEMENT_QUEUE } from '@app/queue';
+import { SettlementQueue } from '@app/queue';
 import { type CreateAppOptions, createApp } from '../../apps/server/src/bootstrap/create-app';
 import { TEMPLATE_ENV, createTestDatabase } from './test-databases';
 import { uniqueSuffix } from './unique-names';
@@ -18,7 +17,10 @@ export interface TestApp {
   app: INestApplication;
   config: AppConfig;
   http: () => ReturnType<typeof request>;
+  /** Shard 0 of the current layout: the one queue when QUEUE_SHARDS is 1. */
   queue: Queue;
+  /** Every shard of the current layout, shard k at index k. */
+  queues: readonly Queue[];
   close: () => Promise<void>;
 }
 
@@ -47,11 +49,12 @@ export async function startTestApp(env: Record<string, string>, options: CreateA
   const config = loadConfig({ ...FAST_ENV, ...env });
   const app = await createApp(config, options);
   await app.init();
-  const queue = app.get<Queue>(getQueueToken(SETTLEMENT_QUEUE));
+  const queues = app.get(SettlementQueue).queues as readonly Queue[];
   return {
     app,
     config,
-    queue,
+    queue: queues[0],
+    queues,
     http: () => request(app.getHttpServer()),
     close: () => app.close(),
   };

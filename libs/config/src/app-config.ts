@@ -1,13 +1,23 @@
 export type AppRole = 'api' | 'worker' | 'all';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
+/** One seed node of a Redis Cluster (REDIS_CLUSTER_NODES). */
+export interface RedisClusterNode {
+  readonly host: string;
+  readonly port: number;
+}
+
 /** The validated, typed configuration. Built once, before Nest boots, and injected everywhere. */
 export class AppConfig {
   readonly role!: AppRole;
   readonly port!: number;
   readonly databaseUrl!: string;
   readonly redisUrl!: string;
+  /** Seeds of a Redis Cluster; empty for a single Redis. When set, REDIS_URL supplies only credentials and TLS. */
+  readonly redisClusterNodes!: readonly RedisClusterNode[];
   readonly queuePrefix!: string;
+  /** Number of settlement queues, each under its own Redis Cluster hash tag (libs/queue settlement-shards.ts). */
+  readonly queueShards!: number;
   readonly processingDelayMs!: number;
   readonly workerConcurrency!: number;
   readonly processingMaxAttempts!: number;

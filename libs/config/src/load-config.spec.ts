@@ -20,7 +20,9 @@ describe('loadConfig', () => {
         port: 8080,
         databaseUrl: 'postgres://postgres:postgres@127.0.0.1:5432/paycheck',
         redisUrl: 'redis://127.0.0.1:6379',
+        redisClusterNodes: [],
         queuePrefix: 'paycheck',
+        queueShards: 1,
         processingDelayMs: 30000,
         workerConcurrency: DEFAULT_WORKER_CONCURRENCY,
         processingMaxAttempts: 5,
@@ -75,6 +77,8 @@ describe('loadConfig', () => {
       ['REDIS_URL', 'rediss://default:token@eu1.upstash.io:6379', 'redisUrl', 'rediss://default:token@eu1.upstash.io:6379'],
       ['QUEUE_PREFIX', '{paycheck}', 'queuePrefix', '{paycheck}'],
       ['QUEUE_PREFIX', 'paycheck-staging.v2', 'queuePrefix', 'paycheck-staging.v2'],
+      ['QUEUE_SHARDS', '4', 'queueShards', 4],
+      ['QUEUE_SHARDS', '64', 'queueShards', 64],
       ['PROCESSING_DELAY_MS', '0', 'processingDelayMs', 0],
       ['WORKER_CONCURRENCY', '250', 'workerConcurrency', 250],
       ['PROCESSING_MAX_ATTEMPTS', '1', 'processingMaxAttempts', 1],
@@ -139,6 +143,11 @@ describe('loadConfig', () => {
       ['QUEUE_PREFIX', 'pay:check'],
       ['QUEUE_PREFIX', 'pay check'],
       ['QUEUE_PREFIX', 'p'.repeat(65)],
+      ['QUEUE_SHARDS', '0'],
+      ['QUEUE_SHARDS', '65'],
+      ['QUEUE_SHARDS', '2.5'],
+      ['QUEUE_SHARDS', 'four'],
+      ['QUEUE_SHARDS', '-1'],
       ['PROCESSING_DELAY_MS', 'soon'],
       ['PROCESSING_DELAY_MS', '-5'],
       ['PROCESSING_DELAY_MS', '1e3'],
@@ -193,6 +202,72 @@ describe('loadConfig', () => {
       expect(error.name).toBe('ConfigError');
       expect(error).toBeInstanceOf(Error);
       expect(() => loadConfig({ APP_ROLE: 'api', PORT: 'x', LOG_LEVEL: 'warn' })).toThrow(/PORT/);
+    });
+  });
+
+  describe('REDIS_CLUSTER_NODES', () => {
+    it('reads comma-separated host:port seeds, hostnames and IPv6 included', () => {
+      const config = loadConfig({
+        REDIS_CLUSTER_NODES: '10.0.0.1:6379, redis-2.internal:7000,[::1]:7001,redis_node_3:6380',
+        QUEUE_SHARDS: '4',
+      });
+      expect(config.redisClusterNodes).toEqual([
+        { host: '10.0.0.1', port: 6379 },
+        { host: 'redis-2.internal', port: 7000 },
+        { host: '::1', port: 7001 },
+        { host: 'redis_node_3', port: 6380 },
+      ]);
+    });
+
+    it('keeps REDIS_URL for credentials and TLS', () => {
+      const config = loadConfig({
+        REDIS_CLUSTER_NODES: 'a.example.com:6379',
+        REDIS_URL: 'rediss://default:secret@a.example.com:6379',
+        QUEUE_SHARDS: '4',
+      });
+      expect(config.redisUrl).toBe('rediss://default:secret@a.example.com:6379');
+    });
+
+    it.each([
+      ['a missing port', '10.0.0.1'],
+      ['a port out of range', '10.0.0.1:65536'],
+      ['port 0', '10.0.0.1:0'],
+      ['a non-numeric port', '10.0.0.1:redis'],
+      ['an empty entry in the middle', '10.0.0.1:6379,,10.0.0.2:6379'],
+      ['a trailing comma', '10.0.0.1:6379,'],
+      ['a URL instead of host:port', 'redis://10.0.0.1:6379'],
+      ['a space inside the host', 'redis one:6379'],
+      ['an IPv6 address without brackets', '::1:6379'],
+      ['a host with a path', 'redis.example.com/0:6379'],
+    ])('stops boot on %s, naming the variable and the entry', (_what, value) => {
+      const error = configErrorFor('REDIS_CLUSTER_NODES', value);
+      expect(error.variable).toBe('REDIS_CLUSTER_NODES');
+      expect(error.message).toMatch(/REDIS_CLUSTER_NODES must be comma-separated host:port seed nodes.*entry #\d/);
+    });
+
+    it('stops boot when one unbraced queue would span hash slots: QUEUE_SHARDS=1 needs QUEUE_PREFIX in braces', () => {
+      const error = (() => {
+        try {
+          loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379' });
+        } catch (caught) {
+          return caught as ConfigError;
+        }
+        throw new Error('accepted');
+      })();
+      expect(error.variable).toBe('QUEUE_PREFIX');
+      expect(error.message).toContain('{paycheck}');
+      expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379', QUEUE_PREFIX: '{paycheck}' }).queuePrefix).toBe('{paycheck}');
+      expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379', QUEUE_SHARDS: '4' }).queueShards).toBe(4);
+    });
+
+    it('stops boot when REDIS_URL selects a database other than 0, which a cluster does not have', () => {
+      expect(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379', REDIS_URL: 'redis://10.0.0.1:6379/2', QUEUE_SHARDS: '4' })).toThrow(
+        /REDIS_URL must not select a database when REDIS_CLUSTER_NODES is set/,
+      );
+      expect(
+        loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379', REDIS_URL: 'redis://10.0.0.1:6379/0', QUEUE_SHARDS: '4' }).redisClusterNodes,
+      ).toHaveLength(1);
+      expect(loadConfig({ REDIS_URL: 'redis://10.0.0.1:6379/2' }).redisClusterNodes).toEqual([]);
     });
   });
 

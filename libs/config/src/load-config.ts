@@ -1,4 +1,4 @@
-import { AppConfig, type AppRole, type LogLevel } from './app-config';
+import { AppConfig, type AppRole, type LogLevel, type RedisClusterNode } from './app-config';
 import { ConfigError } from './config-error';
 import { isStandardWebhooksSecret } from './webhook-secret';
 
@@ -14,15 +14,35 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
  */
 export const DEFAULT_WORKER_CONCURRENCY = 1000;
 
+/** Each shard is a BullMQ queue every worker consumes (two Redis connections per worker each): 64 is plenty of masters. */
+export const MAX_QUEUE_SHARDS = 64;
+
 /** Reads and validates every variable of the configuration table (README); throws ConfigError naming the first bad one. */
 export function loadConfig(env: Env): AppConfig {
   const read = new EnvReader(env);
+  const redisUrl = read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+  const redisClusterNodes = read.hostPortList('REDIS_CLUSTER_NODES');
+  if (redisClusterNodes.length > 0 && !['', '/', '/0'].includes(new URL(redisUrl).pathname)) {
+    throw new ConfigError('REDIS_URL', 'must not select a database when REDIS_CLUSTER_NODES is set: a Redis Cluster has only database 0');
+  }
+  const queuePrefix = read.queuePrefix('QUEUE_PREFIX', 'paycheck');
+  const queueShards = read.integer('QUEUE_SHARDS', 1, 1, MAX_QUEUE_SHARDS);
+  // One shard is the queue named `settlement`, with no hash tag of its own: on a cluster its keys
+  // (and BullMQ's scripts over them) would span slots unless the prefix is the tag.
+  if (redisClusterNodes.length > 0 && queueShards === 1 && !queuePrefix.startsWith('{')) {
+    throw new ConfigError(
+      'QUEUE_PREFIX',
+      `must be wrapped in braces ({${queuePrefix}}) when REDIS_CLUSTER_NODES is set and QUEUE_SHARDS is 1, so the queue's keys share one hash slot (or set QUEUE_SHARDS above 1: each shard has its own tag)`,
+    );
+  }
   return new AppConfig({
     role: read.oneOf('APP_ROLE', ROLES, 'all'),
     port: read.integer('PORT', 8080, 0, 65535),
     databaseUrl: read.url('DATABASE_URL', 'postgres://postgres:postgres@127.0.0.1:5432/paycheck', ['postgres:', 'postgresql:']),
-    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
-    queuePrefix: read.queuePrefix('QUEUE_PREFIX', 'paycheck'),
+    redisUrl,
+    redisClusterNodes,
+    queuePrefix,
+    queueShards,
     processingDelayMs: read.integer('PROCESSING_DELAY_MS', 30000, 0, 3_600_000),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY, 1, 100_000),
     processingMaxAttempts: read.integer('PROCESSING_MAX_ATTEMPTS', 5, 1, 100),
@@ -129,6 +149,24 @@ class EnvReader {
     return value;
   }
 
+  /** Comma-separated host:port pairs ([v6]:port for IPv6); unset is an empty list, an empty entry is an error. */
+  hostPortList(name: string): readonly RedisClusterNode[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const nodes = value.split(',').map((entry, index) => {
+      const node = parseHostPort(entry.trim());
+      if (!node) {
+        const shown = entry.trim() === '' ? 'is empty' : `("${entry.trim()}") is not host:port`;
+        throw new ConfigError(
+          name,
+          `must be comma-separated host:port seed nodes, like 10.0.0.1:6379,10.0.0.2:6379; entry #${index + 1} ${shown}`,
+        );
+      }
+      return node;
+    });
+    return Object.freeze(nodes);
+  }
+
   list(name: string, item: RegExp | ((entry: string) => boolean), problem: string): readonly string[] {
     const value = this.raw(name);
     if (value === undefined) return [];
@@ -151,4 +189,18 @@ class EnvReader {
     }
     return bytes;
   }
+}
+
+// DNS labels; '_' too, which container networks use in service names.
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/;
+
+/** `host:port`, `[ipv6]:port`; null when it is neither or the port is outside 1-65535. */
+function parseHostPort(entry: string): RedisClusterNode | null {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(entry);
+  if (!match) return null;
+  const host = match[1] ?? match[2];
+  const port = Number(match[3]);
+  const hostOk = match[1] !== undefined ? IPV6.test(host) && host.includes(':') : HOSTNAME.test(host);
+  return hostOk && port >= 1 && port <= 65535 ? Object.freeze({ host, port }) : null;
 }

@@ -4,7 +4,11 @@ import { SettlementQueue, withTimeout } from '@app/queue';
 
 const CHECK_TIMEOUT_MS = 1500;
 
-/** Up while at least one worker process is connected to the settlement queue; reports the backlog. */
+/**
+ * Up while every shard of the settlement queue has at least one worker connected; reports the
+ * workers (those consuming every shard: each worker process consumes them all) and the backlog
+ * summed over every queue in use, older layouts' included.
+ */
 @Injectable()
 export class QueueConsumersHealthIndicator {
   constructor(
@@ -16,18 +20,29 @@ export class QueueConsumersHealthIndicator {
     const check = this.health.check(key);
     if (!this.queue.isConnected()) return check.down({ message: 'redis not connected', workers: 0 });
     try {
-      const [workers, counts] = await withTimeout(
-        Promise.all([this.queue.queue.getWorkersCount(), this.queue.queue.getJobCounts('waiting', 'active', 'delayed', 'failed')]),
+      const known = this.queue.knownQueues();
+      const [workersPerShard, counts] = await withTimeout(
+        Promise.all([
+          Promise.all(this.queue.queues.map((queue) => queue.getWorkersCount())),
+          Promise.all(known.map(({ queue }) => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'))),
+        ]),
         CHECK_TIMEOUT_MS,
       );
+      const total = (state: string) => counts.reduce((sum, count) => sum + (count[state] ?? 0), 0);
+      const workers = Math.min(...workersPerShard);
       const details = {
         workers,
-        waiting: counts.waiting ?? 0,
-        active: counts.active ?? 0,
-        delayed: counts.delayed ?? 0,
-        failed: counts.failed ?? 0,
+        shards: this.queue.shards,
+        waiting: total('waiting'),
+        active: total('active'),
+        delayed: total('delayed'),
+        failed: total('failed'),
       };
-      return workers > 0 ? check.up(details) : check.down({ ...details, message: 'no worker is consuming the queue' });
+      if (workers > 0) return check.up(details);
+      const idle = workersPerShard.flatMap((count, shard) => (count === 0 ? [shard] : []));
+      const message =
+        idle.length === workersPerShard.length ? 'no worker is consuming the queue' : `no worker is consuming shards ${idle.join(', ')}`;
+      return check.down({ ...details, message });
     } catch (error) {
       return check.down({ message: (error as Error).message, workers: 0 });
     }

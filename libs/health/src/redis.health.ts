@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { SettlementQueue, withTimeout } from '@app/queue';
+import { SettlementQueue, pingEveryMaster } from '@app/queue';
 
 const PING_TIMEOUT_MS = 1000;
 
-/** PING over the queue's own connection, bounded so a hung Redis reads as down, not as slow. */
+/**
+ * PING over the queues' own connection (every shard's connection is checked by isConnected),
+ * bounded so a hung Redis reads as down, not as slow. On a cluster every master is pinged, in
+ * parallel and each bounded: a shard on an unreachable master stalls as surely as a Redis that is
+ * down. The body then says how many answered (`nodes`).
+ */
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
@@ -16,10 +21,8 @@ export class RedisHealthIndicator {
     const check = this.health.check(key);
     if (!this.queue.isConnected()) return check.down({ message: 'not connected' });
     try {
-      const client = await this.queue.queue.getBackend().client;
-      // The raw ioredis client behind BullMQ's adapter.
-      await withTimeout((client as unknown as { ping(): Promise<unknown> }).ping(), PING_TIMEOUT_MS);
-      return check.up();
+      const nodes = await pingEveryMaster(await this.queue.redisClient(), PING_TIMEOUT_MS);
+      return nodes > 1 ? check.up({ nodes }) : check.up();
     } catch (error) {
       return check.down({ message: (error as Error).message });
     }

@@ -35,6 +35,7 @@ function setup(
   const queue = {
     isConnected: () => options.connected ?? true,
     jobStatus: jest.fn(async (transactionId: string) => statuses[transactionId]),
+    refreshLayouts: jest.fn(async () => []),
     enqueue: jest.fn(async () => true),
     onReady: jest.fn(),
   };

@@ -17,8 +17,9 @@ const SHUTDOWN_PATIENCE_MS = 5000;
 
 /**
  * PostgreSQL is the source of truth; Redis may lose any job. This re-enqueues PROCESSING
- * transactions that have no live job: an enqueue that failed at intake, keys lost in Redis, a
- * job removed or failed for stalling too often. It runs every RECONCILE_INTERVAL_MS and each
+ * transactions that have no live job in any shard of any layout in use: an enqueue that failed
+ * at intake, keys lost in Redis, a job removed or failed for stalling too often, a job in a
+ * queue no worker consumes. It runs every RECONCILE_INTERVAL_MS and each
  * time the Redis connection becomes ready (at boot, after an outage), when jobs are most
  * likely to be missing.
  *
@@ -68,6 +69,8 @@ export class RecoverySweep implements OnApplicationBootstrap, BeforeApplicationS
   async sweep(): Promise<number | undefined> {
     if (!this.queue.isConnected()) return 0;
     return withTryAdvisoryLock(this.dataSource, SWEEP_LOCK_KEY, async () => {
+      // Which shard layouts are in use: a job queued before QUEUE_SHARDS changed is looked for where its layout put it.
+      await this.queue.refreshLayouts();
       let requeued = 0;
       for (let afterId = '0'; !this.stopped;) {
         const batch = await this.transactions.findIdleProcessing(SWEEP_IDLE_SECONDS, afterId, BATCH);

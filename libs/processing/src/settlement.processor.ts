@@ -1,9 +1,18 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { AppConfig } from '@app/config';
 import { PaycheckMetrics, ProcessingResult } from '@app/observability';
-import { RepeatedErrorLog, SETTLEMENT_QUEUE, SettlementJobData, SettlementQueue } from '@app/queue';
+import {
+  ConcurrencyLimit,
+  LimitedWorker,
+  QUEUE_CLOSE_TIMEOUT_MS,
+  QueueConnections,
+  RepeatedErrorLog,
+  SettlementJobData,
+  SettlementQueue,
+  ShardQueue,
+  closeWithin,
+} from '@app/queue';
 import { JobsInHand } from './jobs-in-hand';
 import { SHUTDOWN_COMMIT_MARGIN_MS, SHUTDOWN_REPORT_PATIENCE_MS } from './shutdown-budget';
 import { SettlementOutcome, SettlementService } from './settlement.service';
@@ -30,13 +39,14 @@ export const WORKER_MAX_STALLED_COUNT = 10;
  */
 type SettlementJobState = SettlementJobData & { callSucceeded?: boolean };
 
-@Processor(SETTLEMENT_QUEUE, {
-  autorun: false,
-  lockDuration: WORKER_LOCK_DURATION_MS,
-  stalledInterval: WORKER_STALLED_INTERVAL_MS,
-  maxStalledCount: WORKER_MAX_STALLED_COUNT,
-})
-export class SettlementProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+/**
+ * The consumer: one BullMQ worker per settlement queue (every shard, and the shards of earlier
+ * layouts while any process uses them), all drawing on one ConcurrencyLimit of
+ * WORKER_CONCURRENCY permits, so that bound holds for the process across every shard
+ * (docs/decisions/2026-12-queue-shards.md).
+ */
+@Injectable()
+export class SettlementProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SettlementProcessor.name);
   private readonly errors = new RepeatedErrorLog(this.logger, 'Settlement worker');
   private readonly inHand = new JobsInHand();
@@ -44,34 +54,58 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
   private readonly stopping = new AbortController();
   /** Ids of jobs whose call succeeded in this process and whose commit is still to be made. */
   private readonly callSucceeded = new Set<string>();
+  /** Queue name → its worker. */
+  private readonly workers = new Map<string, LimitedWorker<SettlementJobState, string>>();
+  private limit?: ConcurrencyLimit;
+  private closing = false;
 
   constructor(
     private readonly config: AppConfig,
     private readonly settlement: SettlementService,
     private readonly queue: SettlementQueue,
+    private readonly connections: QueueConnections,
     // Optional so unit tests can build this without the metrics registry.
     @Optional() private readonly metrics?: PaycheckMetrics,
-  ) {
-    super();
-  }
+  ) {}
 
   /** Concurrency is the worker's policy, read at start, so restarting with a new value applies it. */
   onApplicationBootstrap(): void {
-    this.worker.on('completed', (job: Job) => this.inHand.reported(job.token));
-    this.worker.on('failed', (job: Job | undefined) => this.inHand.reported(job?.token));
-    this.worker.concurrency = this.config.workerConcurrency;
-    this.worker.run().catch((error: Error) => this.logger.error(`Settlement worker stopped: ${error.message}`));
+    this.limit = new ConcurrencyLimit(this.config.workerConcurrency);
+    this.consume(this.queue.knownQueues());
+    this.queue.onLayoutsChanged((queues) => this.consume(queues));
   }
 
-  /**
-   * Redis outages, lost locks ("could not renew lock", "Missing lock for job") surface here;
-   * none of them loses work (the sweep and the database guard cover them), so they are logged.
-   * A decorated handler is attached as soon as the worker exists, before it first connects:
-   * errors emitted earlier would reach BullMQ's fallback console.error as multi-line stderr.
-   */
-  @OnWorkerEvent('error')
-  onWorkerError(error: Error): void {
-    this.errors.warn(error);
+  /** The permits shared by every shard's worker (undefined before bootstrap). */
+  get concurrencyLimit(): ConcurrencyLimit | undefined {
+    return this.limit;
+  }
+
+  /** The worker consuming one queue (by its name), if any. */
+  workerOf(queueName: string): LimitedWorker<SettlementJobState, string> | undefined {
+    return this.workers.get(queueName);
+  }
+
+  /** Starts a worker on each queue that has none yet. */
+  private consume(queues: ShardQueue[]): void {
+    if (this.closing || !this.limit) return;
+    for (const { name } of queues) {
+      if (this.workers.has(name)) continue;
+      const worker = this.connections.worker<string>(
+        name,
+        (job, token) => this.process(job, token),
+        { lockDuration: WORKER_LOCK_DURATION_MS, stalledInterval: WORKER_STALLED_INTERVAL_MS, maxStalledCount: WORKER_MAX_STALLED_COUNT },
+        this.limit,
+      );
+      // Redis outages, lost locks ("could not renew lock", "Missing lock for job") surface here;
+      // none of them loses work (the sweep and the database guard cover them), so they are
+      // logged. Attached before the worker first connects: errors emitted earlier would reach
+      // BullMQ's fallback console.error as multi-line stderr.
+      worker.on('error', (error: Error) => this.errors.warn(error));
+      worker.on('completed', (job: Job) => this.inHand.reported(job.token));
+      worker.on('failed', (job: Job | undefined) => this.inHand.reported(job?.token));
+      this.workers.set(name, worker);
+      worker.run().catch((error: Error) => this.logger.error(`Settlement worker of ${name} stopped: ${error.message}`));
+    }
   }
 
   /**
@@ -80,13 +114,16 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
    * by SETTLEMENT_TIMEOUT_MS, its commit gets a margin after that, then Redis gets a few seconds
    * to record the ends: the wait is bounded (see shutdown-budget.ts). BullMQ's graceful close()
    * is not used: it waits for Redis, and an unreachable one never answers (ioredis never ends a
-   * reconnecting client), while @nestjs/bullmq's own close() would later get that same pending
-   * promise. A job whose end Redis did not record comes back through stall detection.
+   * reconnecting client); each worker's connections get QUEUE_CLOSE_TIMEOUT_MS to QUIT, then are
+   * dropped. A job whose end Redis did not record comes back through stall detection.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     const callDeadline = Date.now() + this.config.settlementTimeoutMs;
-    this.logger.log(`Closing the settlement worker: finishing ${this.inHand.size} jobs in hand`);
-    await this.worker.pause(true); // stops fetching at once; the jobs in hand go on
+    const workers = [...this.workers.values()];
+    this.logger.log(`Closing the settlement workers of ${workers.length} queues: finishing ${this.inHand.size} jobs in hand`);
+    await Promise.all(workers.map((worker) => worker.pause(true))); // stops fetching at once; the jobs in hand go on
+    this.limit?.close(); // fetches waiting for a permit give up
     const stop = setTimeout(() => this.stopping.abort(), Math.max(0, callDeadline - Date.now()));
     const left = await this.inHand.drain(
       callDeadline + SHUTDOWN_COMMIT_MARGIN_MS,
@@ -99,7 +136,11 @@ export class SettlementProcessor extends WorkerHost implements OnApplicationBoot
         ...left,
       });
     }
-    await this.worker.close(true);
+    await Promise.all(
+      workers.map((worker) =>
+        closeWithin({ close: () => worker.close(true), disconnect: () => worker.disconnect() }, QUEUE_CLOSE_TIMEOUT_MS),
+      ),
+    );
   }
 
   async process(job: Job<SettlementJobState>, token?: string): Promise<string> {

@@ -1,50 +1,15 @@
-import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import { AppConfig } from '@app/config';
-import { redisConnectionOptions } from './redis-connection-options';
-import { SETTLEMENT_QUEUE } from './settlement-job';
+import { QueueConnections } from './queue-connections';
 import { SettlementQueue } from './settlement-queue';
 
-/** Job retention: enough history for the dashboard, bounded so Redis memory stays flat. */
-const DEFAULT_JOB_OPTIONS = {
-  attempts: 1, // retries are the worker's policy (see SettlementProcessor), not the producer's
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
-};
-
 /**
- * The settlement queue is built here rather than by BullModule.registerQueue: that one closes
- * the queue at shutdown with a QUIT that a frozen Redis never answers. SettlementQueue closes it
- * instead, within a deadline. Workers (@Processor) take their connection and prefix from this
- * queue's options, as they would from a registered one.
+ * The settlement queues (QUEUE_SHARDS of them) are built here rather than by @nestjs/bullmq's
+ * registerQueue: that one closes a queue at shutdown with a QUIT that a frozen Redis never
+ * answers. SettlementQueue closes them instead, within a deadline. Workers are built by
+ * ProcessingModule through QueueConnections, one per queue, so connections are made in one place.
  */
 @Module({
-  imports: [
-    BullModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        connection: redisConnectionOptions(config.redisUrl),
-        prefix: config.queuePrefix,
-        defaultJobOptions: DEFAULT_JOB_OPTIONS,
-      }),
-    }),
-    // No queue: this brings in only @nestjs/bullmq's processor discovery (which starts @Processor workers).
-    BullModule.registerQueue(),
-  ],
-  providers: [
-    {
-      provide: getQueueToken(SETTLEMENT_QUEUE),
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new Queue(SETTLEMENT_QUEUE, {
-          connection: redisConnectionOptions(config.redisUrl),
-          prefix: config.queuePrefix,
-          defaultJobOptions: DEFAULT_JOB_OPTIONS,
-        }),
-    },
-    SettlementQueue,
-  ],
-  exports: [getQueueToken(SETTLEMENT_QUEUE), SettlementQueue],
+  providers: [QueueConnections, SettlementQueue],
+  exports: [QueueConnections, SettlementQueue],
 })
 export class QueueModule {}

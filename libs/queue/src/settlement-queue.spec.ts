@@ -1,13 +1,17 @@
 import type { Queue } from 'bullmq';
+import type { AppConfig } from '@app/config';
+import type { QueueConnections } from './queue-connections';
 import { ENQUEUE_TIMEOUT_MS, SettlementQueue } from './settlement-queue';
 
 /** A queue whose Redis looks connected: `answers` decides whether add() answers at once; unanswered adds answer on thaw(). */
 function queueOver(answers: () => boolean) {
-  const client = { status: 'ready', on: () => undefined };
+  const client = { status: 'ready', on: () => undefined, sadd: async () => 1, smembers: async () => ['1'] };
   const adds: string[] = [];
   const waiting: Array<() => void> = [];
   const queue = {
     on: () => undefined,
+    close: async () => undefined,
+    disconnect: () => undefined,
     getBackend: () => ({ client: Promise.resolve(client) }),
     add: (_name: string, data: { transactionId: string }) => {
       adds.push(data.transactionId);
@@ -15,15 +19,23 @@ function queueOver(answers: () => boolean) {
     },
   } as unknown as Queue;
   const thaw = () => waiting.splice(0).forEach((answer) => answer());
-  return { settlementQueue: new SettlementQueue(queue), adds, thaw };
+  const config = { queueShards: 1, queuePrefix: 'paycheck' } as AppConfig;
+  const settlementQueue = new SettlementQueue(config, { queue: () => queue } as unknown as QueueConnections);
+  return { settlementQueue, adds, thaw };
 }
 
 describe('SettlementQueue.enqueue against a Redis that stops answering', () => {
+  let opened: SettlementQueue[] = [];
   beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
+  afterEach(async () => {
+    await Promise.all(opened.map((queue) => queue.onApplicationShutdown().catch(() => undefined)));
+    opened = [];
+    jest.useRealTimers();
+  });
 
   async function connected(answers: () => boolean) {
     const built = queueOver(answers);
+    opened.push(built.settlementQueue);
     built.settlementQueue.onModuleInit();
     await jest.advanceTimersByTimeAsync(0); // the client promise resolves
     expect(built.settlementQueue.isConnected()).toBe(true);

@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
-import { redisConnectionOptions } from '@app/queue';
+import type { RedisClusterNode } from '@app/config';
+import { type RedisClient, closeRedisClient, createRedisClient, withTimeout } from '@app/queue';
 import { type RateLimitDecision, type RateLimiter } from './rate-limiter';
 
 // Fixed window per client, in one round trip: count, then (re)arm the expiry when the key is
@@ -18,9 +18,12 @@ return {count, ttl}`;
 const COMMAND_TIMEOUT_MS = 250;
 const CONNECT_WAIT_MS = 2000;
 const WARN_EVERY_MS = 30_000;
+const CLOSE_WAIT_MS = 2000;
 
 export interface RedisRateLimiterOptions {
   redisUrl: string;
+  /** REDIS_CLUSTER_NODES: when given, the counts live on a cluster (REDIS_URL then gives only credentials and TLS). */
+  redisClusterNodes?: readonly RedisClusterNode[];
   /** QUEUE_PREFIX, so each deployment (and each test run) counts in its own keys. */
   keyPrefix: string;
   limit: number;
@@ -40,18 +43,21 @@ type HitCommand = (key: string, windowMs: number) => Promise<[number, number]>;
  */
 export class RedisRateLimiter implements RateLimiter, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RateLimit');
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly hitCommand: HitCommand;
   private lastWarning = 0;
 
   constructor(private readonly options: RedisRateLimiterOptions) {
-    this.redis = new Redis({
-      ...redisConnectionOptions(options.redisUrl),
-      lazyConnect: true,
-      enableOfflineQueue: false, // while disconnected, fail at once instead of queueing
-      maxRetriesPerRequest: 0,
-      commandTimeout: COMMAND_TIMEOUT_MS,
-    });
+    // One key per client and window: on a cluster it lives on whichever master owns its slot.
+    this.redis = createRedisClient(
+      { redisUrl: options.redisUrl, redisClusterNodes: options.redisClusterNodes ?? [] },
+      {
+        lazyConnect: true,
+        enableOfflineQueue: false, // while disconnected, fail at once instead of queueing
+        maxRetriesPerRequest: 0,
+        commandTimeout: COMMAND_TIMEOUT_MS,
+      },
+    );
     this.redis.on('error', (error: Error) => this.warn(`Redis unavailable for rate limiting: ${error.message}`));
     this.redis.defineCommand('paycheckRateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     this.hitCommand = (key, windowMs) =>
@@ -69,13 +75,14 @@ export class RedisRateLimiter implements RateLimiter, OnModuleInit, OnApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedisClient(this.redis, CLOSE_WAIT_MS);
   }
 
   async hit(client: string): Promise<RateLimitDecision> {
     const { keyPrefix, limit, windowMs } = this.options;
     try {
-      const [count, ttlMs] = await this.hitCommand(`${keyPrefix}:rate-limit:${client}`, windowMs);
+      // commandTimeout bounds one attempt on one node; this bounds the whole check, a cluster's redirections and failover retries included.
+      const [count, ttlMs] = await withTimeout(this.hitCommand(`${keyPrefix}:rate-limit:${client}`, windowMs), COMMAND_TIMEOUT_MS);
       if (count <= limit) return { allowed: true, remaining: limit - count };
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
     } catch (error) {

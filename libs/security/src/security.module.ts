@@ -18,6 +18,7 @@ const ONE_MINUTE_MS = 60_000;
         config.rateLimitPerMinute > 0 && config.role !== 'worker'
           ? new RedisRateLimiter({
               redisUrl: config.redisUrl,
+              redisClusterNodes: config.redisClusterNodes,
               keyPrefix: config.queuePrefix,
               limit: config.rateLimitPerMinute,
               windowMs: ONE_MINUTE_MS,

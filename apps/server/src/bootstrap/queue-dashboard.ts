@@ -1,12 +1,10 @@
 import { HttpStatus, type INestApplication, Logger } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bullmq';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { Queue } from 'bullmq';
 import type { Application, NextFunction, Request, Response } from 'express';
 import { type FieldError, PROBLEM_CONTENT_TYPE, type ProblemDocument, Problems, problemForStatus } from '@app/http';
-import { SETTLEMENT_QUEUE, SettlementQueue } from '@app/queue';
+import { SettlementQueue, type ShardQueue } from '@app/queue';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 /** The dashboard's API answers within this, or 503: a frozen Redis must not leave the page spinning. */
@@ -27,15 +25,24 @@ const logger = new Logger('QueueDashboard');
  */
 export function mountQueueDashboard(app: INestApplication): void {
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
-  createBullBoard({
-    queues: [new BullMQAdapter(app.get<Queue>(getQueueToken(SETTLEMENT_QUEUE)), { displayName: 'settlement', readOnlyMode: true })],
+  const queue = app.get(SettlementQueue);
+  const { replaceQueues } = createBullBoard({
+    queues: boardQueues(queue.knownQueues()),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Paycheck queues' } },
   });
+  // Queues of an earlier layout (QUEUE_SHARDS changed) appear once a refresh finds them.
+  queue.onLayoutsChanged((queues) => replaceQueues(boardQueues(queues)));
   const board = serverAdapter.getRouter() as Application; // bull-board's own Express app
   board.disable('x-powered-by');
-  const queue = app.get(SettlementQueue);
   app.use(QUEUE_DASHBOARD_PATH, (req: Request, res: Response, next: NextFunction) => guardApi(queue, req, res, next), board);
+}
+
+/** One entry per settlement queue: "settlement" alone, or "settlement shard k" (and older layouts' queues by name). */
+function boardQueues(queues: ShardQueue[]): BullMQAdapter[] {
+  const displayName = ({ name, shard }: ShardQueue) =>
+    queues.length === 1 ? 'settlement' : /^\d+$/.test(shard) ? `settlement shard ${shard}` : name;
+  return queues.map((entry) => new BullMQAdapter(entry.queue, { displayName: displayName(entry), readOnlyMode: true }));
 }
 
 function guardApi(queue: SettlementQueue, req: Request, res: Response, next: NextFunction): void {

@@ -9,20 +9,21 @@ import { QueueSampler, SAMPLED_STATES } from './queue-sampler';
 @Injectable()
 export class QueueMetrics {
   constructor(registry: Registry, sampler: QueueSampler) {
-    const jobs: Gauge<'state'> = new Gauge({
+    const jobs: Gauge<'state' | 'shard'> = new Gauge({
       name: 'paycheck_queue_jobs',
-      help: 'Settlement jobs in BullMQ by state (waiting, active, delayed, failed)',
-      labelNames: ['state'],
+      help: 'Settlement jobs in BullMQ by state (waiting, active, delayed, failed) and shard (0..QUEUE_SHARDS-1; old-<queue> for an earlier layout)',
+      labelNames: ['state', 'shard'],
       registers: [registry],
       collect: async () => {
         const sample = await sampler.sample();
         jobs.reset();
-        if (sample) for (const state of SAMPLED_STATES) jobs.set({ state }, sample.counts[state]);
+        if (!sample) return;
+        for (const { shard, counts } of sample.shards) for (const state of SAMPLED_STATES) jobs.set({ state, shard }, counts[state]);
       },
     });
     const oldest: Gauge = new Gauge({
       name: 'paycheck_queue_oldest_waiting_seconds',
-      help: 'Age of the settlement job next in line to be processed (0 when none waits, NaN when Redis is unreachable)',
+      help: 'Age of the oldest settlement job next in line in any shard (0 when none waits, NaN when Redis is unreachable)',
       registers: [registry],
       collect: async () => {
         const sample = await sampler.sample();

@@ -9,7 +9,8 @@ function fakeQueue(connected: boolean, oldest: unknown = null) {
     getJobCounts: async () => (calls.counts++, { waiting: 3, active: 2, delayed: 1, failed: 0 }),
     toKey: (type: string) => `prefix:settlement:${type}`,
   };
-  return { settlementQueue: { isConnected: () => connected, queue } as unknown as SettlementQueue, calls };
+  const knownQueues = () => [{ name: 'settlement', shard: '0', queue }];
+  return { settlementQueue: { isConnected: () => connected, knownQueues } as unknown as SettlementQueue, calls };
 }
 
 describe('QueueSampler', () => {
@@ -17,7 +18,7 @@ describe('QueueSampler', () => {
     const now = Date.now();
     const { settlementQueue, calls } = fakeQueue(true, [String(now - 30_000), null]);
     const sample = await new QueueSampler(settlementQueue).sample();
-    expect(sample?.counts).toEqual({ waiting: 3, active: 2, delayed: 1, failed: 0 });
+    expect(sample?.shards).toEqual([{ shard: '0', counts: { waiting: 3, active: 2, delayed: 1, failed: 0 } }]);
     expect(sample?.oldestWaitingSeconds).toBeGreaterThanOrEqual(30);
     expect(calls).toEqual({ counts: 1, evals: 1 });
   });

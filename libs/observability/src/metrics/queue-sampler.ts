@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { SettlementQueue, withTimeout } from '@app/queue';
 
 export const SAMPLED_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 export type SampledState = (typeof SAMPLED_STATES)[number];
 
-export interface QueueSample {
+export interface ShardSample {
+  /** The shard label: "0".."N-1", or "old-<queue name>" for a queue only an earlier layout used. */
+  shard: string;
   counts: Record<SampledState, number>;
-  /** Seconds since the job next in line became runnable; 0 when nothing waits. */
+}
+
+export interface QueueSample {
+  shards: ShardSample[];
+  /** Seconds since the job next in line (in any shard) became runnable; 0 when nothing waits. */
   oldestWaitingSeconds: number;
 }
 
@@ -29,10 +36,10 @@ interface ScriptClient {
 }
 
 /**
- * Queue depth for the gauges in two Redis calls sent together (BullMQ's one-script count of
- * all four states, and one small script for the oldest waiting job), never one per state.
- * Answers null when Redis is not reachable: the gauges then drop their series rather than
- * report stale numbers, and the scrape still answers at once.
+ * Queue depth for the gauges in two Redis calls per settlement queue, sent together (BullMQ's
+ * one-script count of all four states, and one small script for the oldest waiting job), never
+ * one per state. Answers null when Redis is not reachable: the gauges then drop their series
+ * rather than report stale numbers, and the scrape still answers at once.
  */
 @Injectable()
 export class QueueSampler {
@@ -48,21 +55,30 @@ export class QueueSampler {
 
   private async read(): Promise<QueueSample | null> {
     if (!this.settlementQueue.isConnected()) return null;
-    const queue = this.settlementQueue.queue;
     try {
-      const client = (await queue.getBackend().client) as unknown as ScriptClient; // the ioredis client behind BullMQ
-      const [counts, oldest] = await withTimeout(
-        Promise.all([queue.getJobCounts(...SAMPLED_STATES), client.eval(OLDEST_WAITING_SCRIPT, 1, queue.toKey('wait'), queue.toKey(''))]),
-        SAMPLE_TIMEOUT_MS,
-      );
+      const known = this.settlementQueue.knownQueues();
+      const read = await withTimeout(Promise.all(known.map(({ queue }) => readQueue(queue))), SAMPLE_TIMEOUT_MS);
+      const now = Date.now();
       return {
-        counts: { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 },
-        oldestWaitingSeconds: ageSeconds(oldest, Date.now()),
+        shards: known.map(({ shard }, i) => ({ shard, counts: read[i].counts })),
+        oldestWaitingSeconds: Math.max(0, ...read.map(({ oldest }) => ageSeconds(oldest, now))),
       };
     } catch {
       return null;
     }
   }
+}
+
+async function readQueue(queue: Queue): Promise<{ counts: Record<SampledState, number>; oldest: unknown }> {
+  const client = (await queue.getBackend().client) as unknown as ScriptClient; // the ioredis client behind BullMQ
+  const [counts, oldest] = await Promise.all([
+    queue.getJobCounts(...SAMPLED_STATES),
+    client.eval(OLDEST_WAITING_SCRIPT, 1, queue.toKey('wait'), queue.toKey('')),
+  ]);
+  return {
+    counts: { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 },
+    oldest,
+  };
 }
 
 /** [timestamp, processedOn] of the next job, as Redis returns them (strings or nulls). */
