@@ -43,9 +43,9 @@ export function isOperatorToolPath(path: string): boolean {
   );
 }
 
-/** GET /v1/transactions, /v1/transactions/{id}, /v1/accounts/{id}/balance, regardless of method. */
+/** GET /v1/transactions, /v1/transactions/{id}, /v1/accounts/{id}/balance, /v1/events, regardless of method. */
 export function isReadPath(path: string): boolean {
-  return path === '/v1/transactions' || path.startsWith('/v1/transactions/') || path.startsWith('/v1/accounts/');
+  return path === '/v1/transactions' || path.startsWith('/v1/transactions/') || path.startsWith('/v1/accounts/') || path === '/v1/events';
 }
 
 export function isReadMethod(method: string): boolean {
