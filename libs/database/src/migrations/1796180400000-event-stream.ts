@@ -7,8 +7,8 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  * transaction_events: an insert here instead of an update there (no dead tuple in the timeline,
  * no index on a column that changes). The (xid, id) index lets the stamper find what is new.
  */
-export class EventStream1765670400000 implements MigrationInterface {
-  name = 'EventStream1765670400000';
+export class EventStream1796180400000 implements MigrationInterface {
+  name = 'EventStream1796180400000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE INDEX IF NOT EXISTS transaction_events_xid_id_idx ON transaction_events (xid, id)`);
