@@ -9,7 +9,8 @@ export const STAMPER_LOCK_KEY = 7_315_220_014;
 
 const SELECT_EVENTS = `
   SELECT s.position::text AS position, e.id::text AS event_id, e.transaction_id, e.type, e.details, e.occurred_at,
-         t.source_account, t.destination_account, t.amount::text AS amount, t.currency
+         t.source_account, t.destination_account, t.amount::text AS amount, t.currency,
+         t.status AS current_status
     FROM event_stream s
     JOIN transaction_events e ON e.id = s.event_id
     JOIN transactions t ON t.transaction_id = e.transaction_id`;
