@@ -10,7 +10,7 @@ const { ROOT, buildService } = require('./lib/build');
 
 const SCENARIOS = ['intake', 'capacity', 'hot', 'scale'];
 /** Run only when named in --only: evidence for changes, not part of the standard report. */
-const EXTRA_SCENARIOS = ['batching'];
+const EXTRA_SCENARIOS = ['batching', 'stream'];
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false, about: 'print this help and exit' },
@@ -32,8 +32,22 @@ const OPTIONS = {
   // 50: the workers are the bottleneck; 1000: the machine is (PostgreSQL, Redis and the workers share 2 cores).
   'scale-concurrency': { type: 'string', default: '50,1000', about: 'worker concurrencies to compare, comma-separated' },
   'scale-delay': { type: 'string', default: '200', about: 'simulated settlement delay (ms) in the scale scenario' },
+  'stream-rate': { type: 'string', default: '1000', about: 'timeline events committed per second in the stream scenario' },
+  'stream-seconds': { type: 'string', default: '10', about: 'seconds the stream scenario produces events' },
 };
-const NUMERIC = ['connections', 'duration', 'warmup', 'rounds', 'capacity-jobs', 'observe', 'hot-payments', 'scale-jobs', 'scale-delay'];
+const NUMERIC = [
+  'connections',
+  'duration',
+  'warmup',
+  'rounds',
+  'capacity-jobs',
+  'observe',
+  'hot-payments',
+  'scale-jobs',
+  'scale-delay',
+  'stream-rate',
+  'stream-seconds',
+];
 
 function usage() {
   const lines = Object.entries(OPTIONS).map(([name, o]) => {
@@ -91,6 +105,8 @@ const opts = {
   scaleJobs: Number(args['scale-jobs']),
   scaleConcurrencies,
   scaleDelayMs: Number(args['scale-delay']),
+  streamRate: Number(args['stream-rate']),
+  streamSeconds: Number(args['stream-seconds']),
 };
 const only = args.only
   .split(',')
