@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiProblemResponse, KnownQueryPipe, Problems } from '@app/http';
-import { OPEN_ENDED_RESPONSE } from '@app/observability';
+import { EXPECTED_RETRY, OPEN_ENDED_RESPONSE } from '@app/observability';
 import { EventStreamHub } from './event-stream.hub';
 import { STREAM_QUERY_PARAMETERS, parseStreamRequest } from './event-stream.request';
 
@@ -43,6 +43,8 @@ export class EventStreamController {
         opened.kind === 'full'
           ? 'No room for another event stream on this replica. Retry after the indicated delay.'
           : 'The event stream is not ready yet. Retry after the indicated delay.';
+      // Part of normal operation (a full replica, a deploy): logged at warn, not error.
+      res.locals[EXPECTED_RETRY] = true;
       throw Problems.streamUnavailable(detail, this.hub.settings.retryAfterSeconds);
     }
     res.locals[OPEN_ENDED_RESPONSE] = true;
