@@ -10,7 +10,7 @@ const { ROOT, buildService } = require('./lib/build');
 
 const SCENARIOS = ['intake', 'capacity', 'hot', 'scale'];
 /** Run only when named in --only: evidence for changes, not part of the standard report. */
-const EXTRA_SCENARIOS = ['batching', 'stats'];
+const EXTRA_SCENARIOS = ['batching', 'stats', 'stream'];
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false, about: 'print this help and exit' },
@@ -39,6 +39,8 @@ const OPTIONS = {
   'scale-delay': { type: 'string', default: '200', about: 'simulated settlement delay (ms) in the scale scenario' },
   'stats-rows': { type: 'string', default: '1000000', about: 'transactions seeded for the stats scenario' },
   'stats-requests': { type: 'string', default: '200', about: 'timed GET /v1/stats requests in the stats scenario' },
+  'stream-rate': { type: 'string', default: '1000', about: 'timeline events committed per second in the stream scenario' },
+  'stream-seconds': { type: 'string', default: '10', about: 'seconds the stream scenario produces events' },
 };
 const NUMERIC = [
   'connections',
@@ -52,6 +54,8 @@ const NUMERIC = [
   'scale-delay',
   'stats-rows',
   'stats-requests',
+  'stream-rate',
+  'stream-seconds',
 ];
 
 function usage() {
@@ -116,6 +120,8 @@ const opts = {
   scaleDelayMs: Number(args['scale-delay']),
   statsRows: Number(args['stats-rows']),
   statsRequests: Number(args['stats-requests']),
+  streamRate: Number(args['stream-rate']),
+  streamSeconds: Number(args['stream-seconds']),
 };
 const only = args.only
   .split(',')

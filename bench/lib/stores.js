@@ -29,7 +29,7 @@ function benchPool() {
 /** Every table, the timeline and its counters included (they would otherwise count rows no longer there). */
 function truncateAll(pool) {
   return pool.query(
-    'TRUNCATE ledger_postings, provider_payment_references, transaction_events, stats_status_counts, stats_buckets, transactions RESTART IDENTITY',
+    'TRUNCATE ledger_postings, provider_payment_references, event_stream, transaction_events, stats_status_counts, stats_buckets, transactions RESTART IDENTITY',
   );
 }
 

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { type AppConfig } from '@app/config';
+import { type EventStreamSettings } from '@app/event-stream';
 import { type Middleware, ProblemDetailsFilter, applyClientTimeouts, jsonBodyParser, requestIdMiddleware } from '@app/http';
 import { bindRequestLogger, createBootLogger, httpObservers } from '@app/observability';
 import { type ProcessingWorkerOptions } from '@app/processing';
@@ -21,16 +22,18 @@ export interface CreateAppOptions {
   processing?: ProcessingWorkerOptions;
   /** A team's own webhook providers (API roles only): `{ providers: [AcmeProvider] }`. */
   webhooks?: WebhooksModuleOptions;
+  /** Timings of GET /v1/events (API roles only); tests shorten the heartbeat and the buffer bound. */
+  eventStream?: Partial<EventStreamSettings>;
 }
 
 export function rootModuleFor(config: AppConfig, options: CreateAppOptions = {}): DynamicModule {
   switch (config.role) {
     case 'api':
-      return ApiAppModule.forRoot(config, options.webhooks);
+      return ApiAppModule.forRoot(config, options.webhooks, options.eventStream);
     case 'worker':
       return WorkerAppModule.forRoot(config, options.processing);
     case 'all':
-      return AllInOneAppModule.forRoot(config, options.processing, options.webhooks);
+      return AllInOneAppModule.forRoot(config, options.processing, options.webhooks, options.eventStream);
   }
 }
 
