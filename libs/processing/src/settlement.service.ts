@@ -4,7 +4,8 @@ import { isDatabaseUnavailable } from '@app/http';
 import { LedgerService } from '@app/ledger';
 import { Transaction, TransactionsService } from '@app/transactions';
 import { backoffDelayMs } from './backoff';
-import { SettlementCommitter } from './settlement-committer';
+import { SettlementCommitBatcher } from './settlement-commit.batcher';
+import { SettlementCommitter, commitSettlements } from './settlement-committer';
 import { withSettlementDeadline } from './settlement-deadline';
 import { SETTLEMENT_GATEWAY, SettlementGateway } from './settlement-gateway';
 
@@ -55,7 +56,7 @@ export class SettlementService {
     ledger: LedgerService,
     @Inject(SETTLEMENT_GATEWAY) private readonly gateway: SettlementGateway,
   ) {
-    this.committer = new SettlementCommitter(transactions, ledger);
+    this.committer = new SettlementCommitter(new SettlementCommitBatcher(commitSettlements(transactions, ledger)));
   }
 
   /** `generation`: the enqueue generation the job was created for (absent: not checked). */

@@ -7,7 +7,7 @@ export { TransactionPageView } from './transaction-page.view';
 export { Transaction, TRANSACTION_STATUSES, TransactionStatus } from './transaction.entity';
 export { TransactionView, toTransactionView } from './transaction.view';
 export { TransactionsModule } from './transactions.module';
-export { NewTransaction, TransactionsRepository } from './transactions.repository';
+export { CompletedTransaction, NewTransaction, TransactionsRepository } from './transactions.repository';
 export {
   BULK_RETRY_BATCH,
   ReceiveOutcome,

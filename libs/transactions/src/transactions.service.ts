@@ -4,7 +4,7 @@ import { SettlementQueue } from '@app/queue';
 import { Transaction, TransactionStatus } from './transaction.entity';
 import { decodeCursor, encodeCursor } from './transaction-cursor';
 import { TransactionIntakeBatcher } from './transaction-intake.batcher';
-import { NewTransaction, TransactionsRepository } from './transactions.repository';
+import { CompletedTransaction, NewTransaction, TransactionsRepository } from './transactions.repository';
 
 export type ReceiveOutcome =
   | { kind: 'created'; transaction: Transaction }
@@ -56,12 +56,15 @@ export class TransactionsService {
     return this.repository.findByTransactionId(transactionId);
   }
 
-  /** PROCESSING (or FAILED: a late success) → PROCESSED once; `alongside` commits in the same database transaction. */
-  completeProcessing(
-    transactionId: string,
-    alongside: (manager: EntityManager, transaction: Transaction, previousStatus: TransactionStatus) => Promise<void>,
-  ): Promise<Transaction | null> {
-    return this.repository.completeProcessing(transactionId, alongside);
+  /**
+   * PROCESSING (or FAILED: a late success) → PROCESSED once, for every id of a batch still open;
+   * `alongside` commits in the same database transaction. Ids already PROCESSED (or unknown) are left out.
+   */
+  completeProcessingBatch(
+    transactionIds: readonly string[],
+    alongside: (manager: EntityManager, completed: CompletedTransaction[]) => Promise<void>,
+  ): Promise<CompletedTransaction[]> {
+    return this.repository.completeProcessingBatch(transactionIds, alongside);
   }
 
   /** Counts a failed attempt; null when the row is no longer PROCESSING (someone else finished it). */
