@@ -30,11 +30,13 @@ function setup(options: { env?: Record<string, string>; current?: Transaction | 
   const current = options.current === undefined ? row() : options.current;
   const transactions = {
     findByTransactionId: jest.fn(async () => current),
-    completeProcessingBatch: jest.fn(async (_ids: string[], alongside: (m: unknown, completed: CompletedTransaction[]) => Promise<void>) => {
-      const completed = [{ transaction: current as Transaction, previousStatus: (current as Transaction).status }];
-      await alongside({}, completed);
-      return completed;
-    }),
+    completeProcessingBatch: jest.fn(
+      async (_ids: string[], alongside: (m: unknown, completed: CompletedTransaction[]) => Promise<void>) => {
+        const completed = [{ transaction: current as Transaction, previousStatus: (current as Transaction).status }];
+        await alongside({}, completed);
+        return completed;
+      },
+    ),
     failExhausted: jest.fn(async () => row({ ...(current as Transaction), status: 'FAILED' })),
     recordFailedAttempt: jest.fn(async (_id: string, error: string, max: number) => {
       const attempts = (current as Transaction).attempts + 1;
