@@ -1,5 +1,5 @@
 'use strict';
-// npm run bench [-- --only intake,capacity,hot,scale] [--profile] [--duration 10] ...; `npm run bench -- --help` lists every option.
+// npm run bench [-- --only intake,capacity,hot,scale,settlement] [--profile] [--duration 10] ...; `npm run bench -- --help` lists every option.
 // Builds the service, runs each scenario against its own database (paycheck_bench, re-created)
 // and queue prefixes (paycheck-bench-*), prints figures, and kills every child it started.
 const os = require('node:os');
@@ -8,7 +8,7 @@ const { parseArgs } = require('node:util');
 const { execFileSync } = require('node:child_process');
 const { ROOT, buildService } = require('./lib/build');
 
-const SCENARIOS = ['intake', 'capacity', 'hot', 'scale'];
+const SCENARIOS = ['intake', 'capacity', 'hot', 'scale', 'settlement'];
 /** Run only when named in --only: evidence for changes, not part of the standard report. */
 const EXTRA_SCENARIOS = ['batching'];
 
@@ -32,8 +32,21 @@ const OPTIONS = {
   // 50: the workers are the bottleneck; 1000: the machine is (PostgreSQL, Redis and the workers share 2 cores).
   'scale-concurrency': { type: 'string', default: '50,1000', about: 'worker concurrencies to compare, comma-separated' },
   'scale-delay': { type: 'string', default: '200', about: 'simulated settlement delay (ms) in the scale scenario' },
+  'settlement-jobs': { type: 'string', default: '20000', about: 'jobs drained by one worker in the settlement scenario' },
+  'settlement-delay': { type: 'string', default: '5', about: 'simulated settlement delay (ms) in the settlement scenario' },
 };
-const NUMERIC = ['connections', 'duration', 'warmup', 'rounds', 'capacity-jobs', 'observe', 'hot-payments', 'scale-jobs', 'scale-delay'];
+const NUMERIC = [
+  'connections',
+  'duration',
+  'warmup',
+  'rounds',
+  'capacity-jobs',
+  'observe',
+  'hot-payments',
+  'scale-jobs',
+  'scale-delay',
+  'settlement-jobs',
+];
 
 function usage() {
   const lines = Object.entries(OPTIONS).map(([name, o]) => {
@@ -75,6 +88,9 @@ if (args.help) {
 for (const name of NUMERIC) {
   if (!(Number(args[name]) > 0)) refuse(`--${name} must be a positive number, not "${args[name]}"`);
 }
+// 0 is a valid call time here (the commit path alone).
+if (!/^\d+$/.test(args['settlement-delay']))
+  refuse(`--settlement-delay must be a whole number of milliseconds (0 or more), not "${args['settlement-delay']}"`);
 const scaleConcurrencies = args['scale-concurrency'].split(',').map(Number);
 if (!scaleConcurrencies.every((n) => Number.isInteger(n) && n > 0))
   refuse(`--scale-concurrency must list positive integers, not "${args['scale-concurrency']}"`);
@@ -91,6 +107,8 @@ const opts = {
   scaleJobs: Number(args['scale-jobs']),
   scaleConcurrencies,
   scaleDelayMs: Number(args['scale-delay']),
+  settlementJobs: Number(args['settlement-jobs']),
+  settlementDelayMs: Number(args['settlement-delay']),
 };
 const only = args.only
   .split(',')

@@ -26,7 +26,9 @@ function manualCommits() {
   return { calls, commitMany };
 }
 
-const flushMicrotasks = () => new Promise<void>((resolve) => jest.requireActual<typeof import('timers')>('timers').setImmediate(resolve));
+/** Taken before the fake timers replace it: lets pending promise callbacks run. */
+const realSetImmediate = setImmediate;
+const flushMicrotasks = () => new Promise<void>((resolve) => realSetImmediate(resolve));
 const uniqueViolation = () => Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
 const unavailable = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
 

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { isDatabaseUnavailable } from '@app/http';
 import { type LedgerService } from '@app/ledger';
 import { type Transaction, type TransactionStatus, type TransactionsService } from '@app/transactions';
-import { type CommitMany, SettlementCommitBatcher } from './settlement-commit.batcher';
+import type { CommitMany, SettlementCommitBatcher } from './settlement-commit.batcher';
 
 /**
  * How a completion (PROCESSED + both ledger legs) is retried after a call that succeeded, while
