@@ -8,4 +8,5 @@ export { SettlementProcessor, WORKER_LOCK_DURATION_MS, WORKER_MAX_STALLED_COUNT,
 export { SHUTDOWN_COMMIT_MARGIN_MS, SHUTDOWN_MARGIN_MS, SHUTDOWN_REPORT_PATIENCE_MS } from './shutdown-budget';
 export { SettlementTimeoutError, withSettlementDeadline } from './settlement-deadline';
 export { COMPLETION_RETRY, CompletionRetrySchedule, commitSettlements } from './settlement-committer';
-export { COMMIT_BATCH_BOUNDS, CommitBatchBounds, CommitMany, SettlementCommitBatcher } from './settlement-commit.batcher';
+export { BatchBounds, SETTLEMENT_BATCH_BOUNDS } from './micro-batches';
+export { CommitMany, SettlementCommitBatcher } from './settlement-commit.batcher';

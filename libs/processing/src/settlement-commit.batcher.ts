@@ -1,5 +1,6 @@
 import { isDatabaseUnavailable } from '@app/http';
 import type { CompletedTransaction } from '@app/transactions';
+import { type BatchBounds, MicroBatches, SETTLEMENT_BATCH_BOUNDS } from './micro-batches';
 
 /** What one settlement's share of a batch commit came to. */
 export type BatchedCompletion = ({ kind: 'committed' } & CompletedTransaction) | { kind: 'already-processed' };
@@ -9,20 +10,6 @@ export type BatchedCompletion = ({ kind: 'committed' } & CompletedTransaction) |
  * rows it moved to PROCESSED; an id left out was already PROCESSED (or is unknown).
  */
 export type CommitMany = (transactionIds: string[]) => Promise<CompletedTransaction[]>;
-
-/**
- * How a batch forms (docs/decisions/2026-12-batched-settlement-commits.md): at most `maxBatch`
- * settlements per commit; a settlement waits at most `waitMs` for others to join it, none when no
- * batch is committing; at most `maxInFlight` batches commit at once, so under load the batches
- * grow instead of queueing on the connection pool.
- */
-export interface CommitBatchBounds {
-  maxBatch: number;
-  waitMs: number;
-  maxInFlight: number;
-}
-
-export const COMMIT_BATCH_BOUNDS: CommitBatchBounds = { maxBatch: 100, waitMs: 2, maxInFlight: 4 };
 
 interface Pending {
   transactionId: string;
@@ -38,41 +25,17 @@ interface Pending {
  * at once, and each caller applies its own retry schedule (SettlementCommitter).
  */
 export class SettlementCommitBatcher {
-  private pending: Pending[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight = 0;
+  private readonly batches: MicroBatches<Pending>;
 
   constructor(
     private readonly commitMany: CommitMany,
-    private readonly bounds: CommitBatchBounds = COMMIT_BATCH_BOUNDS,
-  ) {}
+    bounds: BatchBounds = SETTLEMENT_BATCH_BOUNDS,
+  ) {
+    this.batches = new MicroBatches((batch) => this.commit(batch), bounds);
+  }
 
   complete(transactionId: string): Promise<BatchedCompletion> {
-    return new Promise<BatchedCompletion>((resolve, reject) => {
-      this.pending.push({ transactionId, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.pending.length >= this.bounds.maxBatch) this.flush();
-    // Alone (nothing committing): go on the next turn of the event loop, with whatever ended in this one.
-    else this.timer ??= setTimeout(() => this.flush(), this.inFlight === 0 ? 0 : this.bounds.waitMs);
-  }
-
-  private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.inFlight >= this.bounds.maxInFlight) return; // the next batch to end flushes
-    const batch = this.pending.splice(0, this.bounds.maxBatch);
-    if (batch.length === 0) return;
-    this.inFlight++;
-    void this.commit(batch).finally(() => {
-      this.inFlight--;
-      // Whoever waited past its timer while every slot was busy goes now.
-      if (this.timer === undefined && this.pending.length > 0) this.flush();
-    });
-    if (this.pending.length > 0) this.schedule();
+    return new Promise<BatchedCompletion>((resolve, reject) => this.batches.add({ transactionId, resolve, reject }));
   }
 
   private async commit(batch: Pending[]): Promise<void> {

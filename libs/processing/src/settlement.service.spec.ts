@@ -29,7 +29,7 @@ function setup(options: { env?: Record<string, string>; current?: Transaction | 
   const config: AppConfig = loadConfig({ PROCESSING_MAX_ATTEMPTS: '3', PROCESSING_BACKOFF_MS: '1000', ...options.env });
   const current = options.current === undefined ? row() : options.current;
   const transactions = {
-    findByTransactionId: jest.fn(async () => current),
+    findByTransactionIds: jest.fn(async () => (current ? [current] : [])),
     completeProcessingBatch: jest.fn(
       async (_ids: string[], alongside: (m: unknown, completed: CompletedTransaction[]) => Promise<void>) => {
         const completed = [{ transaction: current as Transaction, previousStatus: (current as Transaction).status }];
@@ -163,7 +163,7 @@ describe('SettlementService', () => {
 
   it('defers without counting an attempt when PostgreSQL is unreachable', async () => {
     const { service, transactions, gateway } = setup();
-    transactions.findByTransactionId.mockRejectedValueOnce(unavailable());
+    transactions.findByTransactionIds.mockRejectedValueOnce(unavailable());
     await expect(service.settle('txn_1', 0)).resolves.toMatchObject({ kind: 'deferred', delayMs: STORAGE_RETRY_DELAY_MS });
     expect(gateway.settle).not.toHaveBeenCalled();
     expect(transactions.recordFailedAttempt).not.toHaveBeenCalled();
@@ -202,7 +202,7 @@ describe('SettlementService', () => {
 
   it('keeps the "call succeeded" mark when PostgreSQL is still unavailable at the next delivery', async () => {
     const { service, transactions, gateway } = setup();
-    transactions.findByTransactionId.mockRejectedValueOnce(unavailable());
+    transactions.findByTransactionIds.mockRejectedValueOnce(unavailable());
     await expect(service.settle('txn_1', 0, { callSucceeded: true })).resolves.toMatchObject({ kind: 'deferred', callSucceeded: true });
     expect(gateway.settle).not.toHaveBeenCalled();
   });

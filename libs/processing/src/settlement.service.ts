@@ -6,6 +6,7 @@ import { Transaction, TransactionsService } from '@app/transactions';
 import { backoffDelayMs } from './backoff';
 import { SettlementCommitBatcher } from './settlement-commit.batcher';
 import { SettlementCommitter, commitSettlements } from './settlement-committer';
+import { SettlementLookupBatcher } from './settlement-lookup.batcher';
 import { withSettlementDeadline } from './settlement-deadline';
 import { SETTLEMENT_GATEWAY, SettlementGateway } from './settlement-gateway';
 
@@ -49,6 +50,7 @@ export interface SettleOptions {
 export class SettlementService {
   private readonly logger = new Logger(SettlementService.name);
   private readonly committer: SettlementCommitter;
+  private readonly lookups: SettlementLookupBatcher;
 
   constructor(
     private readonly config: AppConfig,
@@ -57,6 +59,7 @@ export class SettlementService {
     @Inject(SETTLEMENT_GATEWAY) private readonly gateway: SettlementGateway,
   ) {
     this.committer = new SettlementCommitter(new SettlementCommitBatcher(commitSettlements(transactions, ledger)));
+    this.lookups = new SettlementLookupBatcher((ids) => transactions.findByTransactionIds(ids));
   }
 
   /** `generation`: the enqueue generation the job was created for (absent: not checked). */
@@ -78,7 +81,7 @@ export class SettlementService {
   }
 
   private async attempt(transactionId: string, generation: number | undefined, options: SettleOptions): Promise<SettlementOutcome> {
-    const transaction = await this.transactions.findByTransactionId(transactionId);
+    const transaction = await this.lookups.find(transactionId);
     if (!transaction) return { kind: 'skipped', reason: 'unknown transaction' };
     if (options.callSucceeded) {
       // The provider settled it already: only PROCESSED ends this, whatever else happened since.

@@ -50,6 +50,15 @@ export class TransactionsRepository {
     return rows.length > 0 ? toTransaction(rows[0]) : null;
   }
 
+  /** The rows of these transaction ids, in no particular order; unknown ids are absent. */
+  async findByTransactionIds(transactionIds: readonly string[]): Promise<Transaction[]> {
+    const rows: TransactionRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM transactions WHERE transaction_id = ANY($1::text[])`,
+      [transactionIds],
+    );
+    return rows.map(toTransaction);
+  }
+
   /**
    * The guarded transition to PROCESSED for a batch of settlements, and whatever must commit with
    * it, in one database transaction: one UPDATE for every row (a plain UPDATE, so row triggers

@@ -56,6 +56,11 @@ export class TransactionsService {
     return this.repository.findByTransactionId(transactionId);
   }
 
+  /** Several rows in one read (the worker's settlements that start together); unknown ids are absent. */
+  findByTransactionIds(transactionIds: readonly string[]): Promise<Transaction[]> {
+    return this.repository.findByTransactionIds(transactionIds);
+  }
+
   /**
    * PROCESSING (or FAILED: a late success) → PROCESSED once, for every id of a batch still open;
    * `alongside` commits in the same database transaction. Ids already PROCESSED (or unknown) are left out.
