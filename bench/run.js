@@ -1,7 +1,7 @@
 'use strict';
 // npm run bench [-- --only intake,capacity,hot,scale,settlement] [--profile] [--duration 10] ...; `npm run bench -- --help` lists every option.
-// Builds the service, runs each scenario against its own database (paycheck_bench, re-created)
-// and queue prefixes (paycheck-bench-*), prints figures, and kills every child it started.
+// Builds the service, runs each scenario against its own database (paycheck_bench, re-created;
+// BENCH_NAME names another) and queue prefixes (paycheck-bench-*), prints figures, and kills every child it started.
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
@@ -26,6 +26,11 @@ const OPTIONS = {
   warmup: { type: 'string', default: '3', about: 'seconds of warm-up before each round' },
   rounds: { type: 'string', default: '3', about: 'measured rounds per intake side' },
   'capacity-jobs': { type: 'string', default: '10000', about: 'webhooks queued for the capacity scenario' },
+  'capacity-arrival': {
+    type: 'string',
+    default: 'backlog',
+    about: 'capacity: "backlog" (queued while paused, released at once) or "live" (sent in chunks the worker takes as they come)',
+  },
   observe: { type: 'string', default: '60', about: 'seconds the capacity scenario watches the worker' },
   'hot-payments': { type: 'string', default: '3000', about: 'payments to one merchant in the hot scenario' },
   'scale-jobs': { type: 'string', default: '8000', about: 'jobs drained per worker count in the scale scenario' },
@@ -95,6 +100,9 @@ const scaleConcurrencies = args['scale-concurrency'].split(',').map(Number);
 if (!scaleConcurrencies.every((n) => Number.isInteger(n) && n > 0))
   refuse(`--scale-concurrency must list positive integers, not "${args['scale-concurrency']}"`);
 
+if (!['backlog', 'live'].includes(args['capacity-arrival']))
+  refuse(`--capacity-arrival must be backlog or live, not "${args['capacity-arrival']}"`);
+
 const opts = {
   profile: args.profile,
   connections: Number(args.connections),
@@ -102,6 +110,7 @@ const opts = {
   warmup: Number(args.warmup),
   rounds: Number(args.rounds),
   capacityJobs: Number(args['capacity-jobs']),
+  capacityArrival: args['capacity-arrival'],
   observeSec: Number(args.observe),
   hotPayments: Number(args['hot-payments']),
   scaleJobs: Number(args['scale-jobs']),
