@@ -1,5 +1,5 @@
 'use strict';
-// npm run bench [-- --only intake,capacity,hot,scale] [--profile] [--duration 10] ...; `npm run bench -- --help` lists every option.
+// npm run bench [-- --only intake,capacity,hot,scale,settlement] [--profile] [--duration 10] ...; `npm run bench -- --help` lists every option.
 // Builds the service, runs each scenario against its own database (paycheck_bench, re-created;
 // BENCH_NAME names another) and queue prefixes (paycheck-bench-*), prints figures, and kills every child it started.
 const os = require('node:os');
@@ -8,7 +8,7 @@ const { parseArgs } = require('node:util');
 const { execFileSync } = require('node:child_process');
 const { ROOT, buildService } = require('./lib/build');
 
-const SCENARIOS = ['intake', 'capacity', 'hot', 'scale'];
+const SCENARIOS = ['intake', 'capacity', 'hot', 'scale', 'settlement'];
 /** Run only when named in --only: evidence for changes, not part of the standard report. */
 const EXTRA_SCENARIOS = ['batching', 'stats', 'stream'];
 
@@ -41,6 +41,8 @@ const OPTIONS = {
   'stats-requests': { type: 'string', default: '200', about: 'timed GET /v1/stats requests in the stats scenario' },
   'stream-rate': { type: 'string', default: '1000', about: 'timeline events committed per second in the stream scenario' },
   'stream-seconds': { type: 'string', default: '10', about: 'seconds the stream scenario produces events' },
+  'settlement-jobs': { type: 'string', default: '20000', about: 'jobs drained by one worker in the settlement scenario' },
+  'settlement-delay': { type: 'string', default: '5', about: 'simulated settlement delay (ms) in the settlement scenario' },
 };
 const NUMERIC = [
   'connections',
@@ -56,6 +58,7 @@ const NUMERIC = [
   'stats-requests',
   'stream-rate',
   'stream-seconds',
+  'settlement-jobs',
 ];
 
 function usage() {
@@ -98,6 +101,9 @@ if (args.help) {
 for (const name of NUMERIC) {
   if (!(Number(args[name]) > 0)) refuse(`--${name} must be a positive number, not "${args[name]}"`);
 }
+// 0 is a valid call time here (the commit path alone).
+if (!/^\d+$/.test(args['settlement-delay']))
+  refuse(`--settlement-delay must be a whole number of milliseconds (0 or more), not "${args['settlement-delay']}"`);
 const scaleConcurrencies = args['scale-concurrency'].split(',').map(Number);
 if (!scaleConcurrencies.every((n) => Number.isInteger(n) && n > 0))
   refuse(`--scale-concurrency must list positive integers, not "${args['scale-concurrency']}"`);
@@ -122,6 +128,8 @@ const opts = {
   statsRequests: Number(args['stats-requests']),
   streamRate: Number(args['stream-rate']),
   streamSeconds: Number(args['stream-seconds']),
+  settlementJobs: Number(args['settlement-jobs']),
+  settlementDelayMs: Number(args['settlement-delay']),
 };
 const only = args.only
   .split(',')

@@ -299,7 +299,7 @@ describe('a settlement cut off by a hung PostgreSQL', () => {
     const transactions = new TransactionsRepository(dataSource);
     // Both legs, as the ledger writes them, in the same database transaction as PROCESSED.
     const settle = (id: string) =>
-      transactions.completeProcessing(id, async (manager, row) => {
+      transactions.completeProcessingBatch([id], async (manager, [{ transaction: row }]) => {
         await manager.query(
           `INSERT INTO ledger_postings (transaction_id, account_id, side, amount, currency)
            VALUES ($1, $2, 'debit', -($4::numeric), $5), ($1, $3, 'credit', $4::numeric, $5)`,
@@ -323,7 +323,7 @@ describe('a settlement cut off by a hung PostgreSQL', () => {
     await blocker.query('COMMIT'); // PostgreSQL answers again: the hung UPDATE runs
     await blocker.end();
 
-    await expect(settle(next)).resolves.toMatchObject({ status: 'PROCESSED' });
+    await expect(settle(next)).resolves.toMatchObject([{ transaction: { status: 'PROCESSED' }, previousStatus: 'PROCESSING' }]);
     const rows = await dataSource.query(
       `SELECT t.transaction_id, t.status, count(p.id)::int AS legs
          FROM transactions t LEFT JOIN ledger_postings p ON p.transaction_id = t.id

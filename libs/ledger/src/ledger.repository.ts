@@ -19,21 +19,39 @@ export interface LegRow {
   posted_at: Date;
 }
 
+/** Two legs per posting: the source debited (negative), the destination credited. */
+const INSERT_POSTINGS_SQL = `INSERT INTO ledger_postings (transaction_id, account_id, side, amount, currency)
+  SELECT p.ref, leg.account_id, leg.side, leg.amount, p.currency
+    FROM unnest($1::bigint[], $2::text[], $3::text[], $4::numeric[], $5::text[]) WITH ORDINALITY
+      AS p(ref, debit_account, credit_account, amount, currency, position)
+   CROSS JOIN LATERAL (VALUES (p.debit_account, 'debit', -p.amount, 1), (p.credit_account, 'credit', p.amount, 2))
+      AS leg(account_id, side, amount, leg_order)
+   ORDER BY p.position, leg.leg_order`;
+
+/** Numeric order of bigint ids held as strings. */
+function compareRefs(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 @Injectable()
 export class LedgerRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Both legs in one statement, inside the caller's database transaction. The unique
-   * (transaction_id, side) constraint makes a second posting of the same transaction fail
+   * Both legs of every posting in one statement, inside the caller's database transaction. The
+   * unique (transaction_id, side) constraint makes a second posting of the same transaction fail
    * rather than double the money, whatever the code above it does.
    */
-  async insertPostings(manager: EntityManager, posting: PostingRequest): Promise<void> {
-    await manager.query(
-      `INSERT INTO ledger_postings (transaction_id, account_id, side, amount, currency)
-       VALUES ($1, $2, 'debit', -($4::numeric), $5), ($1, $3, 'credit', $4::numeric, $5)`,
-      [posting.transactionRef, posting.debitAccount, posting.creditAccount, posting.amount, posting.currency],
-    );
+  async insertPostings(manager: EntityManager, postings: readonly PostingRequest[]): Promise<void> {
+    if (postings.length === 0) return;
+    const sorted = [...postings].sort((a, b) => compareRefs(a.transactionRef, b.transactionRef));
+    await manager.query(INSERT_POSTINGS_SQL, [
+      sorted.map((p) => p.transactionRef),
+      sorted.map((p) => p.debitAccount),
+      sorted.map((p) => p.creditAccount),
+      sorted.map((p) => p.amount),
+      sorted.map((p) => p.currency),
+    ]);
   }
 
   /**

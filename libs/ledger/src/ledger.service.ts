@@ -9,9 +9,9 @@ export type Balances = Record<string, string>;
 export class LedgerService {
   constructor(private readonly repository: LedgerRepository) {}
 
-  /** Debits the source and credits the destination; call inside the transaction that marks PROCESSED. */
-  post(manager: EntityManager, posting: PostingRequest): Promise<void> {
-    return this.repository.insertPostings(manager, posting);
+  /** Debits each source and credits each destination; call inside the transaction that marks them PROCESSED. */
+  post(manager: EntityManager, postings: readonly PostingRequest[]): Promise<void> {
+    return this.repository.insertPostings(manager, postings);
   }
 
   /** A transaction's posted legs (debit first); null for an unknown transaction. */

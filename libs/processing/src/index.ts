@@ -7,4 +7,6 @@ export { SimulatedSettlementError, SimulatedSettlementGateway } from './simulate
 export { SettlementProcessor, WORKER_LOCK_DURATION_MS, WORKER_MAX_STALLED_COUNT, WORKER_STALLED_INTERVAL_MS } from './settlement.processor';
 export { SHUTDOWN_COMMIT_MARGIN_MS, SHUTDOWN_MARGIN_MS, SHUTDOWN_REPORT_PATIENCE_MS } from './shutdown-budget';
 export { SettlementTimeoutError, withSettlementDeadline } from './settlement-deadline';
-export { COMPLETION_RETRY, CompletionRetrySchedule } from './settlement-committer';
+export { COMPLETION_RETRY, CompletionRetrySchedule, commitSettlements } from './settlement-committer';
+export { BatchBounds, SETTLEMENT_BATCH_BOUNDS } from './micro-batches';
+export { CommitMany, SettlementCommitBatcher } from './settlement-commit.batcher';

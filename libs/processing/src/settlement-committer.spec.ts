@@ -1,26 +1,28 @@
 import { Logger } from '@nestjs/common';
 import { type LedgerService } from '@app/ledger';
 import { Transaction, type TransactionsService } from '@app/transactions';
-import { SettlementCommitter } from './settlement-committer';
+import { SettlementCommitBatcher } from './settlement-commit.batcher';
+import { SettlementCommitter, commitSettlements } from './settlement-committer';
 
 const SHORT = { firstDelayMs: 10, maxDelayMs: 40, deadlineMs: 300 };
 const readOnly = () => Object.assign(new Error('cannot execute UPDATE in a read-only transaction'), { code: '25006' });
 
-function setup(completeProcessing: jest.Mock) {
-  const transactions = { completeProcessing } as unknown as TransactionsService;
+function setup(completeProcessingBatch: jest.Mock) {
+  const transactions = { completeProcessingBatch } as unknown as TransactionsService;
   const ledger = { post: jest.fn(async () => undefined) } as unknown as LedgerService;
-  return new SettlementCommitter(transactions, ledger, SHORT);
+  return new SettlementCommitter(new SettlementCommitBatcher(commitSettlements(transactions, ledger)), SHORT);
 }
 
 describe('SettlementCommitter', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   it('commits once PostgreSQL takes writes again', async () => {
-    const row = Object.assign(new Transaction(), { id: '1', status: 'PROCESSED' });
+    const row = Object.assign(new Transaction(), { id: '1', transactionId: 'txn_1', status: 'PROCESSED' });
     const complete = jest.fn().mockRejectedValueOnce(readOnly()).mockRejectedValueOnce(readOnly());
-    complete.mockImplementationOnce(async (_id: string, alongside: (m: unknown, t: Transaction, p: string) => Promise<void>) => {
-      await alongside({}, row, 'PROCESSING');
-      return row;
+    complete.mockImplementationOnce(async (_ids: string[], alongside: (m: unknown, completed: unknown[]) => Promise<void>) => {
+      const completed = [{ transaction: row, previousStatus: 'PROCESSING' }];
+      await alongside({}, completed);
+      return completed;
     });
     await expect(setup(complete).commit('txn_1')).resolves.toEqual({ kind: 'committed', transaction: row, previousStatus: 'PROCESSING' });
     expect(complete).toHaveBeenCalledTimes(3);
@@ -56,6 +58,6 @@ describe('SettlementCommitter', () => {
   });
 
   it('reports a transaction another delivery committed first', async () => {
-    await expect(setup(jest.fn().mockResolvedValue(null)).commit('txn_1')).resolves.toEqual({ kind: 'already-processed' });
+    await expect(setup(jest.fn().mockResolvedValue([])).commit('txn_1')).resolves.toEqual({ kind: 'already-processed' });
   });
 });

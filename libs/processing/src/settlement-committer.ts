@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { isDatabaseUnavailable } from '@app/http';
 import { type LedgerService } from '@app/ledger';
 import { type Transaction, type TransactionStatus, type TransactionsService } from '@app/transactions';
+import type { CommitMany, SettlementCommitBatcher } from './settlement-commit.batcher';
 
 /**
  * How a completion (PROCESSED + both ledger legs) is retried after a call that succeeded, while
@@ -28,13 +29,32 @@ export type Completion =
   | { kind: 'already-processed' }
   | { kind: 'pending'; error: string };
 
-/** Commits the end of a settlement whose external call succeeded, retrying through outages. */
+/** PROCESSED and both ledger legs for a batch of settlements, in one database transaction. */
+export function commitSettlements(transactions: TransactionsService, ledger: LedgerService): CommitMany {
+  return (transactionIds) =>
+    transactions.completeProcessingBatch(transactionIds, (manager, completed) =>
+      ledger.post(
+        manager,
+        completed.map(({ transaction }) => ({
+          transactionRef: transaction.id,
+          debitAccount: transaction.sourceAccount,
+          creditAccount: transaction.destinationAccount,
+          amount: transaction.amount,
+          currency: transaction.currency,
+        })),
+      ),
+    );
+}
+
+/**
+ * Commits the end of a settlement whose external call succeeded, in a batch shared with other
+ * settlements (SettlementCommitBatcher), retrying through outages on this settlement's own schedule.
+ */
 export class SettlementCommitter {
   private readonly logger = new Logger('SettlementService');
 
   constructor(
-    private readonly transactions: TransactionsService,
-    private readonly ledger: LedgerService,
+    private readonly batcher: Pick<SettlementCommitBatcher, 'complete'>,
     private readonly schedule: CompletionRetrySchedule = COMPLETION_RETRY,
   ) {}
 
@@ -62,17 +82,9 @@ export class SettlementCommitter {
   }
 
   private async commitOnce(transactionId: string): Promise<Completion> {
-    let previousStatus: TransactionStatus = 'PROCESSING';
-    const transaction = await this.transactions.completeProcessing(transactionId, (manager, row, previous) => {
-      previousStatus = previous;
-      return this.ledger.post(manager, {
-        transactionRef: row.id,
-        debitAccount: row.sourceAccount,
-        creditAccount: row.destinationAccount,
-        amount: row.amount,
-        currency: row.currency,
-      });
-    });
-    return transaction ? { kind: 'committed', transaction, previousStatus } : { kind: 'already-processed' };
+    const completion = await this.batcher.complete(transactionId);
+    return completion.kind === 'committed'
+      ? { kind: 'committed', transaction: completion.transaction, previousStatus: completion.previousStatus }
+      : completion;
   }
 }

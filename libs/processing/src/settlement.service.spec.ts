@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { type AppConfig, loadConfig } from '@app/config';
 import { type LedgerService } from '@app/ledger';
-import { Transaction, type TransactionsService } from '@app/transactions';
+import { type CompletedTransaction, Transaction, type TransactionsService } from '@app/transactions';
 import { type SettlementGateway } from './settlement-gateway';
 import { STORAGE_RETRY_DELAY_MS, SettlementService } from './settlement.service';
 
@@ -29,11 +29,14 @@ function setup(options: { env?: Record<string, string>; current?: Transaction | 
   const config: AppConfig = loadConfig({ PROCESSING_MAX_ATTEMPTS: '3', PROCESSING_BACKOFF_MS: '1000', ...options.env });
   const current = options.current === undefined ? row() : options.current;
   const transactions = {
-    findByTransactionId: jest.fn(async () => current),
-    completeProcessing: jest.fn(async (_id: string, alongside: (m: unknown, t: Transaction, previous: string) => Promise<void>) => {
-      await alongside({}, current as Transaction, (current as Transaction).status);
-      return current;
-    }),
+    findByTransactionIds: jest.fn(async () => (current ? [current] : [])),
+    completeProcessingBatch: jest.fn(
+      async (_ids: string[], alongside: (m: unknown, completed: CompletedTransaction[]) => Promise<void>) => {
+        const completed = [{ transaction: current as Transaction, previousStatus: (current as Transaction).status }];
+        await alongside({}, completed);
+        return completed;
+      },
+    ),
     failExhausted: jest.fn(async () => row({ ...(current as Transaction), status: 'FAILED' })),
     recordFailedAttempt: jest.fn(async (_id: string, error: string, max: number) => {
       const attempts = (current as Transaction).attempts + 1;
@@ -78,10 +81,9 @@ describe('SettlementService', () => {
     const { service, ledger, gateway } = setup();
     await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'processed', attempt: 1 });
     expect(gateway.settle).toHaveBeenCalledWith(expect.objectContaining({ transactionId: 'txn_1', amount: '25.00', attempt: 1 }));
-    expect(ledger.post).toHaveBeenCalledWith(
-      {},
+    expect(ledger.post).toHaveBeenCalledWith({}, [
       expect.objectContaining({ transactionRef: '7', debitAccount: 'a', creditAccount: 'b', amount: '25.00' }),
-    );
+    ]);
   });
 
   it('counts a failed call and asks for a retry after the backoff for that attempt', async () => {
@@ -155,13 +157,13 @@ describe('SettlementService', () => {
 
   it('reports a concurrent settlement as skipped when the guarded transition finds nothing to do', async () => {
     const { service, transactions } = setup();
-    transactions.completeProcessing.mockResolvedValueOnce(null);
+    transactions.completeProcessingBatch.mockResolvedValueOnce([]);
     await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'skipped', reason: 'settled concurrently by another delivery' });
   });
 
   it('defers without counting an attempt when PostgreSQL is unreachable', async () => {
     const { service, transactions, gateway } = setup();
-    transactions.findByTransactionId.mockRejectedValueOnce(unavailable());
+    transactions.findByTransactionIds.mockRejectedValueOnce(unavailable());
     await expect(service.settle('txn_1', 0)).resolves.toMatchObject({ kind: 'deferred', delayMs: STORAGE_RETRY_DELAY_MS });
     expect(gateway.settle).not.toHaveBeenCalled();
     expect(transactions.recordFailedAttempt).not.toHaveBeenCalled();
@@ -169,22 +171,22 @@ describe('SettlementService', () => {
 
   it('retries the commit, not the call, when PostgreSQL goes away between the call and the commit', async () => {
     const { service, transactions, gateway, ledger } = setup();
-    transactions.completeProcessing
+    transactions.completeProcessingBatch
       .mockRejectedValueOnce(unavailable())
       .mockRejectedValueOnce(Object.assign(new Error('read-only'), { code: '25006' }));
     await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'processed', attempt: 1 });
     expect(gateway.settle).toHaveBeenCalledTimes(1);
-    expect(transactions.completeProcessing).toHaveBeenCalledTimes(3);
+    expect(transactions.completeProcessingBatch).toHaveBeenCalledTimes(3);
     expect(ledger.post).toHaveBeenCalledTimes(1);
     expect(transactions.recordFailedAttempt).not.toHaveBeenCalled();
   });
 
   it('hands the job back marked "call succeeded" when the worker stops while the commit still waits', async () => {
     const { service, transactions, gateway } = setup();
-    transactions.completeProcessing.mockRejectedValue(unavailable());
+    transactions.completeProcessingBatch.mockRejectedValue(unavailable());
     const stopping = new AbortController();
     const settling = service.settle('txn_1', 0, { stopping: stopping.signal });
-    await waitUntil(() => transactions.completeProcessing.mock.calls.length > 0);
+    await waitUntil(() => transactions.completeProcessingBatch.mock.calls.length > 0);
     stopping.abort();
     await expect(settling).resolves.toMatchObject({ kind: 'deferred', delayMs: STORAGE_RETRY_DELAY_MS, callSucceeded: true });
     expect(gateway.settle).toHaveBeenCalledTimes(1);
@@ -200,7 +202,7 @@ describe('SettlementService', () => {
 
   it('keeps the "call succeeded" mark when PostgreSQL is still unavailable at the next delivery', async () => {
     const { service, transactions, gateway } = setup();
-    transactions.findByTransactionId.mockRejectedValueOnce(unavailable());
+    transactions.findByTransactionIds.mockRejectedValueOnce(unavailable());
     await expect(service.settle('txn_1', 0, { callSucceeded: true })).resolves.toMatchObject({ kind: 'deferred', callSucceeded: true });
     expect(gateway.settle).not.toHaveBeenCalled();
   });
@@ -217,10 +219,10 @@ describe('SettlementService', () => {
 
   it('reports a successful call whose row another delivery marked FAILED meanwhile as a late success', async () => {
     const { service, transactions } = setup();
-    transactions.completeProcessing.mockImplementationOnce(async (_id, alongside) => {
-      const failed = row({ status: 'FAILED', attempts: 3 });
-      await alongside({}, failed, 'FAILED');
-      return failed;
+    transactions.completeProcessingBatch.mockImplementationOnce(async (_ids, alongside) => {
+      const completed = [{ transaction: row({ status: 'FAILED', attempts: 3 }), previousStatus: 'FAILED' as const }];
+      await alongside({}, completed);
+      return completed;
     });
     await expect(service.settle('txn_1', 0)).resolves.toEqual({ kind: 'processed', attempt: 1, lateSuccess: true });
   });
@@ -229,12 +231,12 @@ describe('SettlementService', () => {
     const { service, gateway, transactions } = setup({ current: row({ status: 'PROCESSED' }) });
     await expect(service.settle('txn_1', 0, { callSucceeded: true })).resolves.toEqual({ kind: 'skipped', reason: 'already PROCESSED' });
     expect(gateway.settle).not.toHaveBeenCalled();
-    expect(transactions.completeProcessing).not.toHaveBeenCalled();
+    expect(transactions.completeProcessingBatch).not.toHaveBeenCalled();
   });
 
   it('lets an unexpected error through, so the job fails visibly', async () => {
     const { service, transactions } = setup();
-    transactions.completeProcessing.mockRejectedValueOnce(new Error('duplicate key value violates unique constraint'));
+    transactions.completeProcessingBatch.mockRejectedValueOnce(new Error('duplicate key value violates unique constraint'));
     await expect(service.settle('txn_1', 0)).rejects.toThrow('duplicate key');
   });
 });

@@ -4,7 +4,9 @@ import { isDatabaseUnavailable } from '@app/http';
 import { LedgerService } from '@app/ledger';
 import { Transaction, TransactionsService } from '@app/transactions';
 import { backoffDelayMs } from './backoff';
-import { SettlementCommitter } from './settlement-committer';
+import { SettlementCommitBatcher } from './settlement-commit.batcher';
+import { SettlementCommitter, commitSettlements } from './settlement-committer';
+import { SettlementLookupBatcher } from './settlement-lookup.batcher';
 import { withSettlementDeadline } from './settlement-deadline';
 import { SETTLEMENT_GATEWAY, SettlementGateway } from './settlement-gateway';
 
@@ -48,6 +50,7 @@ export interface SettleOptions {
 export class SettlementService {
   private readonly logger = new Logger(SettlementService.name);
   private readonly committer: SettlementCommitter;
+  private readonly lookups: SettlementLookupBatcher;
 
   constructor(
     private readonly config: AppConfig,
@@ -55,7 +58,8 @@ export class SettlementService {
     ledger: LedgerService,
     @Inject(SETTLEMENT_GATEWAY) private readonly gateway: SettlementGateway,
   ) {
-    this.committer = new SettlementCommitter(transactions, ledger);
+    this.committer = new SettlementCommitter(new SettlementCommitBatcher(commitSettlements(transactions, ledger)));
+    this.lookups = new SettlementLookupBatcher((ids) => transactions.findByTransactionIds(ids));
   }
 
   /** `generation`: the enqueue generation the job was created for (absent: not checked). */
@@ -77,7 +81,7 @@ export class SettlementService {
   }
 
   private async attempt(transactionId: string, generation: number | undefined, options: SettleOptions): Promise<SettlementOutcome> {
-    const transaction = await this.transactions.findByTransactionId(transactionId);
+    const transaction = await this.lookups.find(transactionId);
     if (!transaction) return { kind: 'skipped', reason: 'unknown transaction' };
     if (options.callSucceeded) {
       // The provider settled it already: only PROCESSED ends this, whatever else happened since.

@@ -12,7 +12,7 @@ export { TRANSACTION_EVENT_TYPES, TransactionEvent, TransactionEventType } from 
 export { Transaction, TRANSACTION_STATUSES, TransactionStatus } from './transaction.entity';
 export { TransactionView, toTransactionView } from './transaction.view';
 export { TransactionsModule } from './transactions.module';
-export { NewTransaction, TransactionsRepository } from './transactions.repository';
+export { CompletedTransaction, NewTransaction, TransactionsRepository } from './transactions.repository';
 export {
   BULK_RETRY_BATCH,
   ReceiveOutcome,

@@ -16,6 +16,28 @@ export interface NewTransaction {
   currency: string;
 }
 
+/** A row moved to PROCESSED, and the status it left (FAILED: a late success). */
+export interface CompletedTransaction {
+  transaction: Transaction;
+  previousStatus: TransactionStatus;
+}
+
+/**
+ * Locks the rows still open (in id order: the one global order every batch uses), then moves
+ * them. MATERIALIZED keeps the locking SELECT a step of its own, run before the UPDATE reads it.
+ */
+const COMPLETE_BATCH_SQL = `WITH locked AS MATERIALIZED (
+    SELECT id AS locked_id, status AS previous_status FROM transactions
+     WHERE transaction_id = ANY($1::text[]) AND status IN ('PROCESSING', 'FAILED')
+     ORDER BY id
+     FOR UPDATE
+  )
+  UPDATE transactions
+     SET status = 'PROCESSED', attempts = attempts + 1, processed_at = now(), updated_at = now()
+    FROM locked
+   WHERE id = locked.locked_id AND status IN ('PROCESSING', 'FAILED')
+   RETURNING ${COLUMNS}, locked.previous_status`;
+
 /** Queries over the transactions table; the rules that decide when to run them live in services. */
 @Injectable()
 export class TransactionsRepository {
@@ -28,36 +50,38 @@ export class TransactionsRepository {
     return rows.length > 0 ? toTransaction(rows[0]) : null;
   }
 
+  /** The rows of these transaction ids, in no particular order; unknown ids are absent. */
+  async findByTransactionIds(transactionIds: readonly string[]): Promise<Transaction[]> {
+    const rows: TransactionRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM transactions WHERE transaction_id = ANY($1::text[])`,
+      [transactionIds],
+    );
+    return rows.map(toTransaction);
+  }
+
   /**
-   * The guarded transition to PROCESSED and whatever must commit with it, in one database
-   * transaction. The row lock makes a concurrent duplicate wait, then find the status changed
-   * and do nothing: exactly one caller ever gets a row back. FAILED is accepted too: a call
-   * that succeeded always wins, even over a concurrent delivery that gave up (a lost lock).
-   * `alongside` learns which status the row left. Never from PROCESSED.
+   * The guarded transition to PROCESSED for a batch of settlements, and whatever must commit with
+   * it, in one database transaction: one UPDATE for every row (a plain UPDATE, so row triggers
+   * fire per row), then `alongside` with the rows it moved. Rows are locked in id order, so two
+   * workers' overlapping batches queue behind each other instead of deadlocking. The row lock
+   * makes a concurrent duplicate wait, then find the status changed and leave the row out:
+   * exactly one caller ever gets a row back. FAILED is accepted too: a call that succeeded always
+   * wins, even over a concurrent delivery that gave up (a lost lock). Never from PROCESSED.
+   * Ids that are unknown or already PROCESSED are simply absent from the result.
    */
-  async completeProcessing(
-    transactionId: string,
-    alongside: (manager: EntityManager, transaction: Transaction, previousStatus: TransactionStatus) => Promise<void>,
-  ): Promise<Transaction | null> {
+  async completeProcessingBatch(
+    transactionIds: readonly string[],
+    alongside: (manager: EntityManager, completed: CompletedTransaction[]) => Promise<void>,
+  ): Promise<CompletedTransaction[]> {
     // inTransaction, not dataSource.transaction: a half left open by a timeout must never be committed by the next borrower.
     return inTransaction(this.dataSource, async (manager) => {
-      const [rows]: [Array<TransactionRow & { previous_status: TransactionStatus }>, number] = await manager.query(
-        `WITH previous AS (
-           SELECT id AS locked_id, status AS previous_status FROM transactions
-            WHERE transaction_id = $1 AND status IN ('PROCESSING', 'FAILED')
-            FOR UPDATE
-         )
-         UPDATE transactions
-            SET status = 'PROCESSED', attempts = attempts + 1, processed_at = now(), updated_at = now()
-           FROM previous
-          WHERE id = previous.locked_id AND status IN ('PROCESSING', 'FAILED')
-          RETURNING ${COLUMNS}, previous.previous_status`,
-        [transactionId],
-      );
-      if (rows.length === 0) return null;
-      const transaction = toTransaction(rows[0]);
-      await alongside(manager, transaction, rows[0].previous_status);
-      return transaction;
+      const [rows]: [Array<TransactionRow & { previous_status: TransactionStatus }>, number] = await manager.query(COMPLETE_BATCH_SQL, [
+        [...new Set(transactionIds)],
+      ]);
+      if (rows.length === 0) return [];
+      const completed = rows.map((row) => ({ transaction: toTransaction(row), previousStatus: row.previous_status }));
+      await alongside(manager, completed);
+      return completed;
     });
   }
 

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from './transaction-cursor';
 import { StoredEvent } from './transaction-event.view';
 import { TransactionEventsRepository } from './transaction-events.repository';
 import { IntakeOrigin, TransactionIntakeBatcher } from './transaction-intake.batcher';
-import { NewTransaction, TransactionsRepository } from './transactions.repository';
+import { CompletedTransaction, NewTransaction, TransactionsRepository } from './transactions.repository';
 
 export type ReceiveOutcome =
   | { kind: 'created'; transaction: Transaction }
@@ -64,12 +64,20 @@ export class TransactionsService {
     return this.events.timelineOf(transactionId);
   }
 
-  /** PROCESSING (or FAILED: a late success) → PROCESSED once; `alongside` commits in the same database transaction. */
-  completeProcessing(
-    transactionId: string,
-    alongside: (manager: EntityManager, transaction: Transaction, previousStatus: TransactionStatus) => Promise<void>,
-  ): Promise<Transaction | null> {
-    return this.repository.completeProcessing(transactionId, alongside);
+  /** Several rows in one read (the worker's settlements that start together); unknown ids are absent. */
+  findByTransactionIds(transactionIds: readonly string[]): Promise<Transaction[]> {
+    return this.repository.findByTransactionIds(transactionIds);
+  }
+
+  /**
+   * PROCESSING (or FAILED: a late success) → PROCESSED once, for every id of a batch still open;
+   * `alongside` commits in the same database transaction. Ids already PROCESSED (or unknown) are left out.
+   */
+  completeProcessingBatch(
+    transactionIds: readonly string[],
+    alongside: (manager: EntityManager, completed: CompletedTransaction[]) => Promise<void>,
+  ): Promise<CompletedTransaction[]> {
+    return this.repository.completeProcessingBatch(transactionIds, alongside);
   }
 
   /** Counts a failed attempt; null when the row is no longer PROCESSING (someone else finished it). */
