@@ -4,6 +4,9 @@ import { type TransactionListFilter, TransactionsService, encodeCursor, listTran
 import { type TestApp, isolatedEnv, startTestApp, uniqueId } from '../support/test-app';
 import { createTestDatabase } from '../support/test-databases';
 
+/** Deliveries made on the service, not over HTTP: their `received` events say so. */
+const TEST_ORIGIN = { source: 'native', requestId: 'e2e-service-call' };
+
 interface Page {
   items: { transaction_id: string; source_account: string; destination_account: string; status: string }[];
   next_cursor: string | null;
@@ -88,13 +91,16 @@ describe('listing GET /v1/transactions', () => {
     const ids = Array.from({ length: 400 }, (_, i) => uniqueId(`hot_${i}`));
     await Promise.all(
       ids.map((id, i) =>
-        transactions.receive({
-          transactionId: id,
-          sourceAccount: i % 2 ? account : uniqueId('cp'),
-          destinationAccount: i % 2 ? uniqueId('cp') : account,
-          amount: '1.00',
-          currency: 'INR',
-        }),
+        transactions.receive(
+          {
+            transactionId: id,
+            sourceAccount: i % 2 ? account : uniqueId('cp'),
+            destinationAccount: i % 2 ? uniqueId('cp') : account,
+            amount: '1.00',
+            currency: 'INR',
+          },
+          TEST_ORIGIN,
+        ),
       ),
     );
     const seen: { transaction_id: string; created_at: string }[] = [];

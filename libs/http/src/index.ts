@@ -14,5 +14,5 @@ export { Middleware, runMiddleware } from './middleware-chain';
 export { FieldError, PROBLEM_CONTENT_TYPE, ProblemDocument, ProblemException, Problems, problemForStatus } from './problem';
 export { ProblemDetailsFilter } from './problem-details.filter';
 export { ProblemDocumentView } from './problem-document.view';
-export { REQUEST_ID_HEADER, requestIdMiddleware } from './request-id.middleware';
+export { REQUEST_ID_HEADER, requestIdMiddleware, requestIdOf } from './request-id.middleware';
 export { validationProblemPipe } from './validation-problem.pipe';

@@ -12,3 +12,8 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
   res.setHeader('X-Request-Id', id);
   next();
 }
+
+/** The id requestIdMiddleware gave this request (the one on its X-Request-Id). */
+export function requestIdOf(req: Request): string {
+  return (req as Request & { id?: string }).id ?? '';
+}

@@ -4,8 +4,9 @@ import { AccountsController } from './accounts.controller';
 import { LedgerPosting } from './ledger-posting.entity';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerService } from './ledger.service';
+import { TransactionLedgerController } from './transaction-ledger.controller';
 
-/** Postings and balances, importable by either role; `forApi()` adds the balance route. */
+/** Postings and balances, importable by either role; `forApi()` adds the balance and ledger-legs routes. */
 @Module({
   imports: [TypeOrmModule.forFeature([LedgerPosting])],
   providers: [LedgerRepository, LedgerService],
@@ -13,7 +14,7 @@ import { LedgerService } from './ledger.service';
 })
 export class LedgerModule {
   static forApi(): DynamicModule {
-    return { module: LedgerRoutesModule, imports: [LedgerModule], controllers: [AccountsController] };
+    return { module: LedgerRoutesModule, imports: [LedgerModule], controllers: [AccountsController, TransactionLedgerController] };
   }
 }
 

@@ -11,6 +11,14 @@ export interface PostingRequest {
   currency: string;
 }
 
+export interface LegRow {
+  account_id: string;
+  direction: 'debit' | 'credit';
+  amount: string;
+  currency: string;
+  posted_at: Date;
+}
+
 @Injectable()
 export class LedgerRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -26,6 +34,23 @@ export class LedgerRepository {
        VALUES ($1, $2, 'debit', -($4::numeric), $5), ($1, $3, 'credit', $4::numeric, $5)`,
       [posting.transactionRef, posting.debitAccount, posting.creditAccount, posting.amount, posting.currency],
     );
+  }
+
+  /**
+   * The legs of one transaction (by its sender's id), debit first; null when the transaction is
+   * unknown, [] while it is not posted. One statement, so both answers come from one snapshot.
+   */
+  async legsOf(transactionId: string): Promise<LegRow[] | null> {
+    const rows: Array<LegRow | { account_id: null }> = await this.dataSource.query(
+      `SELECT p.account_id, p.side AS direction, abs(p.amount)::text AS amount, p.currency, p.created_at AS posted_at
+         FROM transactions t
+         LEFT JOIN ledger_postings p ON p.transaction_id = t.id
+        WHERE t.transaction_id = $1
+        ORDER BY p.amount`,
+      [transactionId],
+    );
+    if (rows.length === 0) return null;
+    return rows.filter((row): row is LegRow => row.account_id !== null);
   }
 
   /** Sums in PostgreSQL numeric: exact, and the scale of the stored amounts is kept. */

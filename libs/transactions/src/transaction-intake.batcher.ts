@@ -23,29 +23,59 @@ export const INTAKE_MAX_BATCH = 50;
  * that were already there (visible in the statement's snapshot). A row whose conflicting insert
  * committed while this statement waited on it is in neither part; recordBatch reads it again.
  * Rows are inserted in the order of the arrays, which recordBatch sorts (see there).
+ * The same statement writes the `received` events: one per inserted row, and for a redelivery
+ * (same payload) one only when the timeline's last event is not already a redelivery, so a storm
+ * adds one row, not one per request (docs/decisions/2026-12-redelivery-events.md).
  * Fixed text (arrays, not a VALUES list per size), so it is prepared once per connection.
  */
 const INTAKE_SQL = `WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[]) WITH ORDINALITY
-      AS i(transaction_id, source_account, destination_account, amount, currency, position)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[], $6::text[], $7::text[], $8::text[])
+      WITH ORDINALITY AS i(transaction_id, source_account, destination_account, amount, currency, source, request_id, reverses, position)
   ), inserted AS (
     INSERT INTO transactions (transaction_id, source_account, destination_account, amount, currency)
     SELECT transaction_id, source_account, destination_account, amount, currency FROM input ORDER BY position
     ON CONFLICT (transaction_id) DO NOTHING
     RETURNING ${COLUMNS}
+  ), existing AS (
+    SELECT ${COLUMNS} FROM transactions
+     WHERE transaction_id IN (SELECT transaction_id FROM input)
+       AND transaction_id NOT IN (SELECT transaction_id FROM inserted)
+  ), received AS (
+    INSERT INTO transaction_events (transaction_id, type, details)
+    SELECT transaction_id, 'received',
+           jsonb_strip_nulls(jsonb_build_object('source', source, 'request_id', request_id, 'redelivery', redelivery, 'reverses', reverses))
+      FROM (
+        SELECT i.*, false AS redelivery FROM input i WHERE i.transaction_id IN (SELECT transaction_id FROM inserted)
+        UNION ALL
+        SELECT i.*, true FROM input i JOIN existing e ON e.transaction_id = i.transaction_id
+         WHERE e.source_account = i.source_account AND e.destination_account = i.destination_account
+           AND e.amount::numeric = i.amount AND e.currency = i.currency
+           AND NOT EXISTS (
+             SELECT FROM (SELECT type, details FROM transaction_events l WHERE l.transaction_id = i.transaction_id ORDER BY l.id DESC LIMIT 1) last
+              WHERE last.type = 'received' AND last.details @> '{"redelivery":true}')
+      ) receipts
+     ORDER BY position
   )
   SELECT true AS created, inserted.* FROM inserted
   UNION ALL
-  SELECT false AS created, ${COLUMNS} FROM transactions
-   WHERE transaction_id IN (SELECT transaction_id FROM input)
-     AND transaction_id NOT IN (SELECT transaction_id FROM inserted)`;
+  SELECT false AS created, existing.* FROM existing`;
 
 const FIND_SQL = `SELECT false AS created, ${COLUMNS} FROM transactions WHERE transaction_id = ANY($1::text[])`;
 
 type IntakeRow = TransactionRow & { created: boolean };
 
+/** Where a delivery came from, for its `received` event. */
+export interface IntakeOrigin {
+  /** 'native' or the provider's name. */
+  source: string;
+  requestId: string;
+  /** For a refund: the transaction id of the payment it reverses. */
+  reverses?: string;
+}
+
 interface Pending {
   input: NewTransaction;
+  origin: IntakeOrigin;
   resolve: (result: IntakeResult) => void;
   reject: (error: unknown) => void;
 }
@@ -63,9 +93,9 @@ export class TransactionIntakeBatcher implements OnModuleDestroy {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  record(input: NewTransaction): Promise<IntakeResult> {
+  record(input: NewTransaction, origin: IntakeOrigin): Promise<IntakeResult> {
     return new Promise<IntakeResult>((resolve, reject) => {
-      this.pending.push({ input, resolve, reject });
+      this.pending.push({ input, origin, resolve, reject });
       if (this.pending.length >= INTAKE_MAX_BATCH) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), INTAKE_BATCH_WAIT_MS);
     });
@@ -85,7 +115,7 @@ export class TransactionIntakeBatcher implements OnModuleDestroy {
 
   private async settle(batch: Pending[]): Promise<void> {
     try {
-      const found = await this.recordBatch(batch.map((p) => p.input));
+      const found = await this.recordBatch(batch);
       answer(batch, found);
     } catch (error) {
       // One bad row (a constraint) must not fail its neighbours: each is retried alone. An
@@ -99,17 +129,18 @@ export class TransactionIntakeBatcher implements OnModuleDestroy {
   }
 
   /** Rows by transaction id; `created` on the row only this statement inserted. */
-  private async recordBatch(inputs: NewTransaction[]): Promise<Map<string, IntakeResult>> {
+  private async recordBatch(batch: Pending[]): Promise<Map<string, IntakeResult>> {
     // The first delivery of an id is the one inserted (and answered `created`); later ones in
     // the batch are compared with it like any redelivery.
-    const firsts = new Map<string, NewTransaction>();
-    for (const input of inputs) if (!firsts.has(input.transactionId)) firsts.set(input.transactionId, input);
+    const firsts = new Map<string, Pending>();
+    for (const p of batch) if (!firsts.has(p.input.transactionId)) firsts.set(p.input.transactionId, p);
     // Every statement inserts (and so locks) its ids in one global order: two batches holding
     // the same new ids in opposite arrival orders would otherwise deadlock (40P01 after
     // deadlock_timeout). Each delivery's answer is looked up by id, so the order is free.
-    const unique = [...firsts.values()].sort((a, b) => compareIds(a.transactionId, b.transactionId));
+    const sorted = [...firsts.values()].sort((a, b) => compareIds(a.input.transactionId, b.input.transactionId));
+    const unique = sorted.map((p) => p.input);
     const result: QueryResult<IntakeRow> = await this.pool().query({
-      name: 'paycheck-intake-v2',
+      name: 'paycheck-intake-v3',
       text: INTAKE_SQL,
       values: [
         unique.map((i) => i.transactionId),
@@ -117,6 +148,9 @@ export class TransactionIntakeBatcher implements OnModuleDestroy {
         unique.map((i) => i.destinationAccount),
         unique.map((i) => i.amount),
         unique.map((i) => i.currency),
+        sorted.map((p) => p.origin.source),
+        sorted.map((p) => p.origin.requestId),
+        sorted.map((p) => p.origin.reverses ?? null),
       ],
     });
     const found = new Map(result.rows.map((row) => [row.transaction_id, { created: row.created, transaction: toTransaction(row) }]));

@@ -5,6 +5,7 @@ import { BulkRetryResultView } from './bulk-retry-result.view';
 import { BulkRetryDto } from './bulk-retry.dto';
 import { parseInstant } from './instant';
 import { LIST_QUERY_PARAMETERS, ListTransactionsQueryDto } from './list-transactions-query.dto';
+import { TransactionEventListView, toEventViews } from './transaction-event.view';
 import { TransactionPageView } from './transaction-page.view';
 import { TransactionView, toTransactionView } from './transaction.view';
 import { TransactionsService } from './transactions.service';
@@ -59,6 +60,19 @@ export class TransactionsController {
     const transaction = await this.transactions.findByTransactionId(transactionId);
     if (!transaction) throw unknownTransaction(transactionId);
     return toTransactionView(transaction);
+  }
+
+  @Get(':transaction_id/events')
+  @ApiOperation({ summary: "A transaction's timeline, oldest first: received, attempt_failed, processed, failed, retried" })
+  @ApiParam(TRANSACTION_ID)
+  @ApiOkResponse({ type: TransactionEventListView })
+  @ApiProblemResponse(400, 'A query parameter was given: this route takes none')
+  @ApiProblemResponse(404, 'No transaction with this id')
+  @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE)')
+  async events(@Param('transaction_id') transactionId: string, @Query(NO_QUERY) _query: unknown): Promise<TransactionEventListView> {
+    const events = await this.transactions.timelineOf(transactionId);
+    if (!events) throw unknownTransaction(transactionId);
+    return { items: toEventViews(events) };
   }
 
   @Post(':transaction_id/retry')

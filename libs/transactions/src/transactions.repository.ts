@@ -110,11 +110,16 @@ export class TransactionsRepository {
     return rows.length > 0 ? toTransaction(rows[0]) : null;
   }
 
-  /** FAILED → PROCESSING with a fresh attempt budget and a new enqueue generation. */
+  /**
+   * FAILED → PROCESSING with a fresh attempt budget and a new enqueue generation. The mode names
+   * the `retried` event the trigger writes (set_config(…, true) lasts until this statement commits).
+   */
   async reopenFailed(transactionId: string): Promise<Transaction | null> {
     const [rows]: [TransactionRow[], number] = await this.dataSource.query(
-      `UPDATE transactions
+      `WITH mode AS (SELECT set_config('paycheck.retry_mode', 'single', true))
+       UPDATE transactions
           SET status = 'PROCESSING', attempts = 0, enqueue_generation = enqueue_generation + 1, updated_at = now()
+         FROM mode
         WHERE transaction_id = $1 AND status = 'FAILED'
         RETURNING ${COLUMNS}`,
       [transactionId],
@@ -142,10 +147,10 @@ export class TransactionsRepository {
           ORDER BY id
           LIMIT $3
           FOR UPDATE
-       )
+       ), mode AS (SELECT set_config('paycheck.retry_mode', 'bulk', true))
        UPDATE transactions t
           SET status = 'PROCESSING', attempts = 0, enqueue_generation = t.enqueue_generation + 1, updated_at = now()
-         FROM picked
+         FROM picked, mode
         WHERE t.id = picked.picked_id AND t.status = 'FAILED'
         RETURNING ${COLUMNS}`,
       [afterId, since ?? null, limit],

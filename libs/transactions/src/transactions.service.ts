@@ -3,7 +3,9 @@ import { EntityManager } from 'typeorm';
 import { SettlementQueue } from '@app/queue';
 import { Transaction, TransactionStatus } from './transaction.entity';
 import { decodeCursor, encodeCursor } from './transaction-cursor';
-import { TransactionIntakeBatcher } from './transaction-intake.batcher';
+import { StoredEvent } from './transaction-event.view';
+import { TransactionEventsRepository } from './transaction-events.repository';
+import { IntakeOrigin, TransactionIntakeBatcher } from './transaction-intake.batcher';
 import { NewTransaction, TransactionsRepository } from './transactions.repository';
 
 export type ReceiveOutcome =
@@ -35,6 +37,7 @@ export class TransactionsService {
     private readonly repository: TransactionsRepository,
     private readonly queue: SettlementQueue,
     private readonly intake: TransactionIntakeBatcher,
+    private readonly events: TransactionEventsRepository,
   ) {}
 
   /**
@@ -43,8 +46,8 @@ export class TransactionsService {
    * the row enqueues; if that enqueue cannot reach Redis the committed row is picked up by the
    * worker's recovery sweep.
    */
-  async receive(input: NewTransaction): Promise<ReceiveOutcome> {
-    const { created, transaction } = await this.intake.record(input);
+  async receive(input: NewTransaction, origin: IntakeOrigin): Promise<ReceiveOutcome> {
+    const { created, transaction } = await this.intake.record(input, origin);
     if (created) {
       await this.queue.enqueue(transaction.transactionId, transaction.enqueueGeneration);
       return { kind: 'created', transaction };
@@ -54,6 +57,11 @@ export class TransactionsService {
 
   findByTransactionId(transactionId: string): Promise<Transaction | null> {
     return this.repository.findByTransactionId(transactionId);
+  }
+
+  /** The transaction's timeline, oldest first; null for an unknown transaction. */
+  timelineOf(transactionId: string): Promise<StoredEvent[] | null> {
+    return this.events.timelineOf(transactionId);
   }
 
   /** PROCESSING (or FAILED: a late success) → PROCESSED once; `alongside` commits in the same database transaction. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Problems } from '@app/http';
-import { ReceiveOutcome, TransactionsService } from '@app/transactions';
+import { IntakeOrigin, ReceiveOutcome, TransactionsService } from '@app/transactions';
 import { withinIntakeDeadline } from './intake-deadline';
 import { MappedTransactionValidator } from './mapped-transaction.validator';
 import { PaymentReferencesRepository } from './payment-references.repository';
@@ -25,19 +25,21 @@ export class ProviderIntakeService {
     private readonly references: PaymentReferencesRepository,
   ) {}
 
-  async receive(provider: WebhookProvider, body: unknown): Promise<ProviderIntakeOutcome> {
+  async receive(provider: WebhookProvider, body: unknown, requestId: string): Promise<ProviderIntakeOutcome> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw Problems.validation([{ field: '', message: 'must be a JSON object' }], 'The request body must be a JSON object.');
     }
     const mapping = provider.map(body as Record<string, unknown>);
     if (mapping.kind === 'ignored') return mapping;
-    const work = mapping.kind === 'payment' ? this.payment(provider, mapping.payment) : this.refund(provider, mapping.refund);
+    const origin = { source: provider.name, requestId };
+    const work =
+      mapping.kind === 'payment' ? this.payment(provider, mapping.payment, origin) : this.refund(provider, mapping.refund, origin);
     return withinIntakeDeadline(work);
   }
 
-  private async payment(provider: WebhookProvider, payment: MappedPayment): Promise<ProviderIntakeOutcome> {
+  private async payment(provider: WebhookProvider, payment: MappedPayment, origin: IntakeOrigin): Promise<ProviderIntakeOutcome> {
     const input = await this.validator.validate(payment, payment.fields);
-    const outcome = await this.transactions.receive(input);
+    const outcome = await this.transactions.receive(input, origin);
     // After the row commits and before the 2xx: a crash in between is healed by the redelivery.
     if (payment.reference !== undefined && outcome.kind !== 'conflict') {
       await this.references.remember(provider.name, payment.reference, input.transactionId);
@@ -45,7 +47,7 @@ export class ProviderIntakeService {
     return { kind: 'recorded', transactionId: input.transactionId, outcome };
   }
 
-  private async refund(provider: WebhookProvider, refund: MappedRefund): Promise<ProviderIntakeOutcome> {
+  private async refund(provider: WebhookProvider, refund: MappedRefund, origin: IntakeOrigin): Promise<ProviderIntakeOutcome> {
     // Validated before the lookup, so a malformed refund is a 400 whether or not its payment is
     // here; the accounts are the payment's (already valid), placeholders until then.
     const checked = await this.validator.validate(
@@ -71,6 +73,10 @@ export class ProviderIntakeService {
     }
     // Back the way the payment came: from its destination to its source.
     const input = { ...checked, sourceAccount: payment.destinationAccount, destinationAccount: payment.sourceAccount };
-    return { kind: 'recorded', transactionId: input.transactionId, outcome: await this.transactions.receive(input) };
+    return {
+      kind: 'recorded',
+      transactionId: input.transactionId,
+      outcome: await this.transactions.receive(input, { ...origin, reverses: payment.transactionId }),
+    };
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, HttpStatus, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiProblemResponse, ProblemException, Problems, RawBodyRequest } from '@app/http';
+import { ApiProblemResponse, ProblemException, Problems, RawBodyRequest, requestIdOf } from '@app/http';
 import { EXPECTED_RETRY, WEBHOOK_IGNORED } from '@app/observability';
 import { TransactionView } from '@app/transactions';
 import { answerIntake } from './intake-answer';
@@ -63,7 +63,7 @@ export class ProviderWebhooksController {
     const signature = provider.verify(req.rawBody, req.headers);
     if (!signature.ok) throw Problems.unauthorized(`Webhook signature rejected: ${signature.reason}.`);
 
-    const result = await this.intake.receive(provider, req.body).catch((error: unknown) => {
+    const result = await this.intake.receive(provider, req.body, requestIdOf(req)).catch((error: unknown) => {
       // A refund ahead of its payment is normal traffic: logged as a warning, not an error.
       if (error instanceof ProblemException && error.problem.type.endsWith('/payment-not-recorded')) res.locals[EXPECTED_RETRY] = true;
       throw error;

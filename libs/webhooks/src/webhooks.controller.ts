@@ -1,7 +1,7 @@
 import { Controller, HttpCode, HttpStatus, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiProblemResponse, Problems, RawBodyRequest } from '@app/http';
+import { ApiProblemResponse, Problems, RawBodyRequest, requestIdOf } from '@app/http';
 import { TransactionView, TransactionsService } from '@app/transactions';
 import { answerIntake } from './intake-answer';
 import { withinIntakeDeadline } from './intake-deadline';
@@ -60,7 +60,7 @@ export class WebhooksController {
     if (!signature.ok) throw Problems.unauthorized(`Webhook signature rejected: ${signature.reason}.`);
 
     const input = await this.parser.parse(req.body, req.rawBody);
-    const outcome = await withinIntakeDeadline(this.transactions.receive(input));
+    const outcome = await withinIntakeDeadline(this.transactions.receive(input, { source: 'native', requestId: requestIdOf(req) }));
     return answerIntake(res, outcome, input.transactionId);
   }
 }
