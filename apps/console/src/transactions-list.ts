@@ -115,9 +115,10 @@ export class TransactionsList {
     }
     const row: Row = { ...event, created_at: event.occurred_at, updated_at: event.occurred_at };
     if (!this.matches(row)) return;
-    if (event.type === 'received') this.place(row);
+    // A redelivery's `received` is of an old transaction: it is only new to the page if a filter now matches it.
+    if (event.type === 'received' && event.details.redelivery !== true) this.place(row);
     // A transaction the filter now matches (e.g. it just FAILED): its creation time decides where it goes.
-    else if (this.filters.status) void this.fetchAndPlace(event.transaction_id);
+    else if (this.filters.status && event.type !== 'received') void this.fetchAndPlace(event.transaction_id);
   }
 
   private async fetchAndPlace(id: string): Promise<void> {
