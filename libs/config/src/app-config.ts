@@ -21,6 +21,8 @@ export class AppConfig {
   readonly bodyLimitBytes!: number;
   readonly corsOrigins!: readonly string[];
   readonly rateLimitPerMinute!: number;
+  /** Concurrent GET /v1/events streams one API process serves; beyond it 503 with Retry-After. */
+  readonly eventStreamLimit!: number;
   readonly logLevel!: LogLevel;
   readonly dbMigrationsRun!: boolean;
   /** Provider webhook secrets; an empty list leaves that provider's route disabled (404). */

@@ -35,6 +35,7 @@ export function loadConfig(env: Env): AppConfig {
     bodyLimitBytes: read.byteSize('BODY_LIMIT', '100kb'),
     corsOrigins: read.list('CORS_ORIGINS', /^https?:\/\/[^\s/]+$/, 'must be comma-separated origins like https://dashboard.example.com'),
     rateLimitPerMinute: read.integer('RATE_LIMIT_PER_MINUTE', 0, 0, 10_000_000),
+    eventStreamLimit: read.integer('EVENT_STREAM_LIMIT', 100, 1, 100_000),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     dbMigrationsRun: read.boolean('DB_MIGRATIONS_RUN', true),
     ...readProviderSecrets(read),

@@ -70,6 +70,11 @@ export const Problems = {
       ),
       { 'Retry-After': '1' },
     ),
+  /** No room for another live event stream on this process (EVENT_STREAM_LIMIT), or it is shutting down. */
+  streamUnavailable: (detail: string, retryAfterSeconds: number) =>
+    new ProblemException(problem(HttpStatus.SERVICE_UNAVAILABLE, 'stream-unavailable', 'Service Unavailable', detail), {
+      'Retry-After': String(retryAfterSeconds),
+    }),
   /** A refund whose payment is not recorded yet: providers redeliver on any non-2xx, and 503 is the one every sender retries. */
   paymentNotRecorded: (detail: string, retryAfterSeconds: number) =>
     new ProblemException(problem(HttpStatus.SERVICE_UNAVAILABLE, 'payment-not-recorded', 'Payment Not Recorded Yet', detail), {

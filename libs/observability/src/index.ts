@@ -1,5 +1,5 @@
 export { createBootLogger } from './logging/boot-logger';
-export { EXPECTED_RETRY, createHttpLogger, httpLogLevel } from './logging/http-logger';
+export { EXPECTED_RETRY, OPEN_ENDED_RESPONSE, createHttpLogger, httpLogLevel } from './logging/http-logger';
 export { HTTP_LOGGER, LoggingModule } from './logging/logging.module';
 export { REDACTED_PATHS, createRootLogger, rootLoggerFor } from './logging/root-logger';
 export {

@@ -52,9 +52,15 @@ export function isConsolePath(path: string): boolean {
   return path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`);
 }
 
-/** GET /v1/transactions, /v1/transactions/{id}…, /v1/accounts/{id}/balance, /v1/stats, regardless of method. */
+/** GET /v1/transactions, /v1/transactions/{id}…, /v1/accounts/{id}/balance, /v1/stats, /v1/events, regardless of method. */
 export function isReadPath(path: string): boolean {
-  return path === '/v1/transactions' || path.startsWith('/v1/transactions/') || path.startsWith('/v1/accounts/') || path === '/v1/stats';
+  return (
+    path === '/v1/transactions' ||
+    path.startsWith('/v1/transactions/') ||
+    path.startsWith('/v1/accounts/') ||
+    path === '/v1/stats' ||
+    path === '/v1/events'
+  );
 }
 
 export function isReadMethod(method: string): boolean {

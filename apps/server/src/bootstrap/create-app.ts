@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { type AppConfig } from '@app/config';
+import { type EventStreamSettings } from '@app/event-stream';
 import { type Middleware, ProblemDetailsFilter, applyClientTimeouts, jsonBodyParser, requestIdMiddleware } from '@app/http';
 import { bindRequestLogger, createBootLogger, httpObservers } from '@app/observability';
 import { type ProcessingWorkerOptions } from '@app/processing';
@@ -22,6 +23,8 @@ export interface CreateAppOptions {
   processing?: ProcessingWorkerOptions;
   /** A team's own webhook providers (API roles only): `{ providers: [AcmeProvider] }`. */
   webhooks?: WebhooksModuleOptions;
+  /** Timings of GET /v1/events (API roles only); tests shorten the heartbeat and the buffer bound. */
+  eventStream?: Partial<EventStreamSettings>;
   /** The built console's folder (default: dist/console under the package root, where the build puts it). */
   consoleDir?: string;
 }
@@ -29,11 +32,11 @@ export interface CreateAppOptions {
 export function rootModuleFor(config: AppConfig, options: CreateAppOptions = {}): DynamicModule {
   switch (config.role) {
     case 'api':
-      return ApiAppModule.forRoot(config, options.webhooks);
+      return ApiAppModule.forRoot(config, options.webhooks, options.eventStream);
     case 'worker':
       return WorkerAppModule.forRoot(config, options.processing);
     case 'all':
-      return AllInOneAppModule.forRoot(config, options.processing, options.webhooks);
+      return AllInOneAppModule.forRoot(config, options.processing, options.webhooks, options.eventStream);
   }
 }
 

@@ -14,6 +14,12 @@ type HttpLogLevel = 'error' | 'warn' | 'info' | 'debug';
  */
 export const EXPECTED_RETRY = 'paycheckExpectedRetry';
 
+/**
+ * `res.locals` flag of a response that stays open until the client leaves (an event stream):
+ * its end by the client is the normal end, logged at info, not as an aborted request.
+ */
+export const OPEN_ENDED_RESPONSE = 'paycheckOpenEndedResponse';
+
 /** Probes and scrapes arrive every few seconds: worth a line only at debug, unless they fail. */
 function isRoutinePoll(req: RequestWithId): boolean {
   const url = req.originalUrl ?? req.url ?? '';
@@ -83,7 +89,8 @@ export function createHttpLogger(root: Logger): (req: RequestWithId, res: Server
     req.log = log;
     const write = (aborted: boolean) => {
       const cutOff = timedOut(res, aborted);
-      const error = aborted && !cutOff ? new Error('request aborted') : undefined;
+      const leftStream = aborted && (res as ServerResponse & { locals?: Record<string, unknown> }).locals?.[OPEN_ENDED_RESPONSE] === true;
+      const error = aborted && !cutOff && !leftStream ? new Error('request aborted') : undefined;
       const level = httpLogLevel(req, res, error);
       if (!log.isLevelEnabled(level)) return;
       const url = redactUrl(req.originalUrl ?? req.url ?? '');
@@ -93,7 +100,13 @@ export function createHttpLogger(root: Logger): (req: RequestWithId, res: Server
         ...(error && { err: error }),
         response_time_ms: Date.now() - started,
       };
-      const msg = cutOff ? 'request timed out' : aborted ? 'request aborted' : `${req.method} ${url} ${res.statusCode}`;
+      const msg = cutOff
+        ? 'request timed out'
+        : leftStream
+          ? `${req.method} ${url} ${res.statusCode} (stream closed by the client)`
+          : aborted
+            ? 'request aborted'
+            : `${req.method} ${url} ${res.statusCode}`;
       log[level](line, msg);
     };
     res.once('finish', () => write(false));

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'conflict', 'rejected', 'unauthorized', 'ignored'] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
@@ -17,6 +17,8 @@ export class PaycheckMetrics {
   private readonly reconciledTotal: Counter;
   private readonly lateSuccesses: Counter;
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly eventStreams: Gauge;
+  private readonly eventStreamsCut: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -60,6 +62,16 @@ export class PaycheckMetrics {
       labelNames: ['method', 'route', 'status'],
       registers,
     });
+    this.eventStreams = new Gauge({
+      name: 'paycheck_event_streams',
+      help: 'GET /v1/events streams open on this process',
+      registers,
+    });
+    this.eventStreamsCut = new Counter({
+      name: 'paycheck_event_stream_slow_clients_total',
+      help: 'Event streams ended because the client stopped reading (its unsent output passed the bound)',
+      registers,
+    });
     // Every series exists from the start, so rate() and increase() see the first event.
     this.trackWebhookProviders(['native']);
     for (const result of PROCESSING_RESULTS) this.transactionsProcessed.inc({ result }, 0);
@@ -94,5 +106,13 @@ export class PaycheckMetrics {
 
   httpResponse(method: string, route: string, status: number): void {
     this.httpRequests.inc({ method, route, status: String(status) });
+  }
+
+  eventStreamsOpen(count: number): void {
+    this.eventStreams.set(count);
+  }
+
+  eventStreamCutForSlowness(): void {
+    this.eventStreamsCut.inc();
   }
 }
