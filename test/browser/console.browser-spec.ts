@@ -109,6 +109,7 @@ describe('the operator console in headless Chromium', () => {
     await post(transaction(id, 25.5));
     await seen(row(id, 'PROCESSING'));
     expect(await row(id).locator('td.num').textContent()).toBe('25.50 INR');
+    expect(await page.locator('#list-message').textContent()).toBe(''); // not "No transactions match." any more
     gateway.release();
     await seen(row(id, 'PROCESSED'));
 
@@ -198,6 +199,12 @@ describe('the operator console in headless Chromium', () => {
 
   it('is usable at 390×844: one column, nothing wider than the screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
+    const wider = await page
+      .locator('body *')
+      .evaluateAll((elements) =>
+        elements.filter((e) => e.getBoundingClientRect().right > 390.5).map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`),
+      );
+    expect(wider).toEqual([]);
     expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(390);
     for (const control of [page.getByRole('button', { name: 'Apply' }), page.getByRole('button', { name: 'Look up' })]) {
       const box = await control.boundingBox();

@@ -70,12 +70,15 @@ export class StatsPanel {
 }
 
 function windowRow(label: string, window: WindowStats): HTMLTableRowElement {
-  const volume = Object.entries(window.processed_volume).map(([currency, amount]) => showMoney(amount, currency));
+  const volume = Object.entries(window.processed_volume)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, amount]) => showMoney(amount, currency));
   return h(
     'tr',
     {},
     h('th', { scope: 'row' }, label),
     ...[window.received, window.processed, window.failed].map((n) => h('td', { class: 'num' }, String(n))),
-    h('td', { class: 'num' }, volume.length === 0 ? '—' : volume.join(', ')),
+    // One line per currency: a list of currencies must not widen the table past a phone's screen.
+    h('td', { class: 'num volume' }, ...(volume.length === 0 ? ['—'] : volume.map((line) => h('span', {}, line)))),
   );
 }

@@ -6,6 +6,7 @@ import { showMoney } from './money.js';
 const PAGE_SIZE = 50;
 /** Rows kept on screen; beyond it the oldest go (a busy stream must not grow the page for ever). */
 const MAX_ROWS = 300;
+const NOTHING_MATCHES = 'No transactions match.';
 
 type Row = Pick<
   Transaction,
@@ -88,7 +89,8 @@ export class TransactionsList {
       for (const transaction of page.items) this.place(transaction, true);
       this.cursor = page.next_cursor;
       this.more.hidden = this.cursor === null;
-      say(this.message, this.rows.size === 0 ? 'No transactions match.' : '');
+      say(this.message, '');
+      this.noticeEmpty();
     } catch (error) {
       if (generation !== this.generation) return;
       say(this.message, `Could not load transactions: ${(error as Error).message}`, true);
@@ -157,6 +159,14 @@ export class TransactionsList {
     this.body.insertBefore(tr, before ?? null);
     this.rows.set(row.transaction_id, { row, tr });
     while (this.rows.size > MAX_ROWS) this.dropOldest();
+    this.noticeEmpty();
+  }
+
+  /** "No transactions match." while the list is empty, and only then. */
+  private noticeEmpty(): void {
+    const empty = this.rows.size === 0;
+    if (empty) say(this.message, NOTHING_MATCHES);
+    else if (this.message.textContent === NOTHING_MATCHES) say(this.message, '');
   }
 
   private dropOldest(): void {
@@ -170,8 +180,11 @@ export class TransactionsList {
   }
 
   private remove(id: string): void {
-    this.rows.get(id)?.tr.remove();
+    const shown = this.rows.get(id);
+    if (!shown) return;
+    shown.tr.remove();
     this.rows.delete(id);
+    if (this.rows.size === 0) this.noticeEmpty();
   }
 
   private render(row: Row): HTMLTableRowElement {

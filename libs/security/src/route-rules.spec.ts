@@ -73,7 +73,7 @@ describe('route rules', () => {
     expect(isReadPath('/v1/webhooks/transactions')).toBe(false);
   });
 
-  it('gives the console the operator tools\' access (Bearer or Basic) and its own headers, on its paths only', () => {
+  it("gives the console the operator tools' access (Bearer or Basic) and its own headers, on its paths only", () => {
     for (const path of ['/console', '/Console/', '/console/main.js', '/console/console.css']) {
       expect(isOperatorToolPath(normalizePath(path))).toBe(true);
       expect(isConsolePath(normalizePath(path))).toBe(true);
