@@ -160,8 +160,17 @@ describe('the operator console in headless Chromium', () => {
     gateway.failFirst.set(id, 1);
     await post(transaction(id, 10));
     await seen(row(id, 'FAILED'));
+    const confirm = page.getByRole('button', { name: 'Re-queue them' });
+    expect(await confirm.isVisible()).toBe(false);
+    // Escape backs out of the confirmation, and focus goes back to the button that asked.
     await page.getByRole('button', { name: 'Retry all failed…' }).click();
-    await page.getByRole('button', { name: 'Re-queue them' }).click();
+    await seen(confirm);
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden', timeout: SEEN_WITHIN_MS });
+    expect(await focusedText()).toBe('Retry all failed…');
+    await page.keyboard.press('Enter');
+    expect(await focusedText()).toBe('Re-queue them');
+    await page.keyboard.press('Enter');
     await seen(page.getByText('Re-queued 1 failed transaction.'));
     await seen(row(id, 'PROCESSED'));
   });
