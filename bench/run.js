@@ -1,7 +1,7 @@
 'use strict';
 // npm run bench [-- --only intake,capacity,hot,scale] [--profile] [--duration 10] ...; `npm run bench -- --help` lists every option.
-// Builds the service, runs each scenario against its own database (paycheck_bench, re-created)
-// and queue prefixes (paycheck-bench-*), prints figures, and kills every child it started.
+// Builds the service, runs each scenario against its own database (paycheck_bench, re-created;
+// BENCH_NAME names another) and queue prefixes (paycheck-bench-*), prints figures, and kills every child it started.
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
@@ -10,7 +10,7 @@ const { ROOT, buildService } = require('./lib/build');
 
 const SCENARIOS = ['intake', 'capacity', 'hot', 'scale'];
 /** Run only when named in --only: evidence for changes, not part of the standard report. */
-const EXTRA_SCENARIOS = ['batching'];
+const EXTRA_SCENARIOS = ['batching', 'stats', 'stream'];
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false, about: 'print this help and exit' },
@@ -26,14 +26,37 @@ const OPTIONS = {
   warmup: { type: 'string', default: '3', about: 'seconds of warm-up before each round' },
   rounds: { type: 'string', default: '3', about: 'measured rounds per intake side' },
   'capacity-jobs': { type: 'string', default: '10000', about: 'webhooks queued for the capacity scenario' },
+  'capacity-arrival': {
+    type: 'string',
+    default: 'backlog',
+    about: 'capacity: "backlog" (queued while paused, released at once) or "live" (sent in chunks the worker takes as they come)',
+  },
   observe: { type: 'string', default: '60', about: 'seconds the capacity scenario watches the worker' },
   'hot-payments': { type: 'string', default: '3000', about: 'payments to one merchant in the hot scenario' },
   'scale-jobs': { type: 'string', default: '8000', about: 'jobs drained per worker count in the scale scenario' },
   // 50: the workers are the bottleneck; 1000: the machine is (PostgreSQL, Redis and the workers share 2 cores).
   'scale-concurrency': { type: 'string', default: '50,1000', about: 'worker concurrencies to compare, comma-separated' },
   'scale-delay': { type: 'string', default: '200', about: 'simulated settlement delay (ms) in the scale scenario' },
+  'stats-rows': { type: 'string', default: '1000000', about: 'transactions seeded for the stats scenario' },
+  'stats-requests': { type: 'string', default: '200', about: 'timed GET /v1/stats requests in the stats scenario' },
+  'stream-rate': { type: 'string', default: '1000', about: 'timeline events committed per second in the stream scenario' },
+  'stream-seconds': { type: 'string', default: '10', about: 'seconds the stream scenario produces events' },
 };
-const NUMERIC = ['connections', 'duration', 'warmup', 'rounds', 'capacity-jobs', 'observe', 'hot-payments', 'scale-jobs', 'scale-delay'];
+const NUMERIC = [
+  'connections',
+  'duration',
+  'warmup',
+  'rounds',
+  'capacity-jobs',
+  'observe',
+  'hot-payments',
+  'scale-jobs',
+  'scale-delay',
+  'stats-rows',
+  'stats-requests',
+  'stream-rate',
+  'stream-seconds',
+];
 
 function usage() {
   const lines = Object.entries(OPTIONS).map(([name, o]) => {
@@ -79,6 +102,9 @@ const scaleConcurrencies = args['scale-concurrency'].split(',').map(Number);
 if (!scaleConcurrencies.every((n) => Number.isInteger(n) && n > 0))
   refuse(`--scale-concurrency must list positive integers, not "${args['scale-concurrency']}"`);
 
+if (!['backlog', 'live'].includes(args['capacity-arrival']))
+  refuse(`--capacity-arrival must be backlog or live, not "${args['capacity-arrival']}"`);
+
 const opts = {
   profile: args.profile,
   connections: Number(args.connections),
@@ -86,11 +112,16 @@ const opts = {
   warmup: Number(args.warmup),
   rounds: Number(args.rounds),
   capacityJobs: Number(args['capacity-jobs']),
+  capacityArrival: args['capacity-arrival'],
   observeSec: Number(args.observe),
   hotPayments: Number(args['hot-payments']),
   scaleJobs: Number(args['scale-jobs']),
   scaleConcurrencies,
   scaleDelayMs: Number(args['scale-delay']),
+  statsRows: Number(args['stats-rows']),
+  statsRequests: Number(args['stats-requests']),
+  streamRate: Number(args['stream-rate']),
+  streamSeconds: Number(args['stream-seconds']),
 };
 const only = args.only
   .split(',')

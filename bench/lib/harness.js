@@ -16,6 +16,7 @@ module.exports = {
   ...require(path.join(SUPPORT, 'free-port')),
   ...require(path.join(SUPPORT, 'wait-for')),
   ...require(path.join(SUPPORT, 'webhooks')),
+  ...require(path.join(SUPPORT, 'event-stream-reader')),
   ...require(path.join(SUPPORT, 'test-databases')),
   ...require(path.join(SUPPORT, 'test-redis')),
 };

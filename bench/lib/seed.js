@@ -10,9 +10,9 @@ function openQueue(prefix) {
   return new Queue(SETTLEMENT_QUEUE, { connection: stores.queueConnection(), prefix });
 }
 
-/** Sends `n` new webhooks (`label`_1..n) crediting `destination`; resolves with the intake run. */
-async function sendWebhooks(apiUrl, label, n, destination, connections = 50) {
-  let i = 0;
+/** Sends `n` new webhooks (`label`_(after+1)..(after+n)) crediting `destination`; resolves with the intake run. */
+async function sendWebhooks(apiUrl, label, n, destination, connections = 50, after = 0) {
+  let i = after;
   const run = await fire(apiUrl, () => webhookBody(label, ++i, destination), { connections: Math.min(connections, n), amount: n });
   if (run.errors > 0) throw new Error(`${run.errors} of ${n} webhooks were not accepted`);
   return run;

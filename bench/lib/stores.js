@@ -6,10 +6,16 @@ const { Pool } = require('pg');
 const Redis = require('ioredis');
 const { TEST_REDIS_URL, deleteKeys, testDatabaseUrl, withAdmin } = require('./harness');
 
-const BENCH_DB = 'paycheck_bench';
+/**
+ * BENCH_NAME (default paycheck_bench) names the database and, with dashes, the queue prefixes: two
+ * runs on one machine under different names do not drop each other's database or delete each
+ * other's keys.
+ */
+const BENCH_DB = process.env.BENCH_NAME || 'paycheck_bench';
+if (!/^[a-z][a-z0-9_]{0,40}$/.test(BENCH_DB)) throw new Error(`BENCH_NAME must be a lower-case SQL identifier, not "${BENCH_DB}"`);
 const DATABASE_URL = testDatabaseUrl(BENCH_DB);
 const REDIS_URL = TEST_REDIS_URL;
-const PREFIX_ROOT = 'paycheck-bench';
+const PREFIX_ROOT = BENCH_DB.replace(/_/g, '-');
 
 /** Dropped here and re-created (and migrated) by the first service that boots against it. */
 function dropBenchDatabase() {
@@ -20,8 +26,11 @@ function benchPool() {
   return new Pool({ connectionString: DATABASE_URL, max: 4, application_name: 'paycheck-bench' });
 }
 
+/** Every table, the timeline and its counters included (they would otherwise count rows no longer there). */
 function truncateAll(pool) {
-  return pool.query('TRUNCATE ledger_postings, provider_payment_references, transactions RESTART IDENTITY');
+  return pool.query(
+    'TRUNCATE ledger_postings, provider_payment_references, event_stream, transaction_events, stats_status_counts, stats_buckets, transactions RESTART IDENTITY',
+  );
 }
 
 /** n PROCESSING rows `${idPrefix}_1..n`, all credited to `destination`, in one statement. */
@@ -52,6 +61,12 @@ async function pgCounters(pool) {
     [BENCH_DB],
   );
   return { commits: Number(rows[0].commits), inserted: Number(rows[0].inserted), fetched: Number(rows[0].fetched) };
+}
+
+/** Bytes of WAL written so far, server-wide (everyone's databases on this PostgreSQL). */
+async function walBytes(pool) {
+  const { rows } = await pool.query("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint AS bytes");
+  return Number(rows[0].bytes);
 }
 
 function redisClient() {
@@ -98,6 +113,7 @@ module.exports = {
   seedTransactions,
   processedCount,
   pgCounters,
+  walBytes,
   redisClient,
   queueConnection,
   newPrefix,

@@ -17,12 +17,17 @@ const { summarise: summariseProfile } = require('../cpuprofile-summary');
 
 /** One measured run plus what it cost per ack: CPU by component, PostgreSQL commits, Redis calls. */
 async function measured(ctx, child, bodies, seconds, threads = 1) {
-  const [pgBefore, redisBefore] = [await stores.pgCounters(ctx.pool), await stores.redisCommandStats(ctx.redis)];
+  const [pgBefore, walBefore, redisBefore] = [
+    await stores.pgCounters(ctx.pool),
+    await stores.walBytes(ctx.pool),
+    await stores.redisCommandStats(ctx.redis),
+  ];
   const cpuBefore = census.snapshot();
   const run = await fire(child.url, bodies, { connections: ctx.opts.connections, duration: seconds, threads });
   const cpu = census.delta(cpuBefore, census.snapshot(), { server: child.pid });
   await children.sleep(1500); // PostgreSQL backends publish their statistics about once a second
   const pg = await stores.pgCounters(ctx.pool);
+  const wal = await stores.walBytes(ctx.pool);
   const redis = stores.commandStatsDelta(redisBefore, await stores.redisCommandStats(ctx.redis));
   delete redis.info; // our own probes
   const redisCalls = Object.values(redis).reduce((sum, { calls }) => sum + calls, 0);
@@ -37,6 +42,7 @@ async function measured(ctx, child, bodies, seconds, threads = 1) {
     loadgenCpuMsPerAck: perAck('load generator'),
     otherCpuSec: cpu.groups.other || 0,
     pgCommitsPerAck: (pg.commits - pgBefore.commits) / ok,
+    walBytesPerAck: (wal - walBefore) / ok,
     redisCallsPerAck: redisCalls / ok,
     redisTop: Object.entries(redis)
       .sort((a, b) => b[1].calls - a[1].calls)
@@ -96,6 +102,7 @@ const medianRun = (runs) => ({
   loadgenCpuMsPerAck: medianOf(runs, 'loadgenCpuMsPerAck'),
   otherCpuSec: medianOf(runs, 'otherCpuSec'),
   pgCommitsPerAck: medianOf(runs, 'pgCommitsPerAck'),
+  walBytesPerAck: medianOf(runs, 'walBytesPerAck'),
   redisCallsPerAck: medianOf(runs, 'redisCallsPerAck'),
 });
 
@@ -145,6 +152,23 @@ function sideBySide(byThreads) {
     ],
     rows,
   );
+}
+
+/**
+ * The intake inputs of the capacity model (docs/scaling.md), service side, medians: a new
+ * transaction's ack enqueues exactly one job, so Redis commands per ack are per enqueued job.
+ */
+function modelInputs(byThreads) {
+  const [one, two] = byThreads;
+  const s = one.service;
+  return [
+    'Capacity-model inputs, intake (service, native route, medians of the 1-thread runs; 2-thread in brackets):',
+    `- API Node CPU per ack: ${s.cpuMsPerAck.toFixed(3)} ms [${two.service.cpuMsPerAck.toFixed(3)}] → ${fmt.int(1000 / s.cpuMsPerAck)} acks/s per API core`,
+    `- PostgreSQL per ack: ${s.pgCommitsPerAck.toFixed(3)} commits [${two.service.pgCommitsPerAck.toFixed(3)}], ${fmt.int(s.walBytesPerAck)} bytes of WAL [${fmt.int(two.service.walBytesPerAck)}], ${s.pgCpuMsPerAck.toFixed(3)} ms PostgreSQL CPU`,
+    `- Redis per enqueued job: ${s.redisCallsPerAck.toFixed(2)} commands [${two.service.redisCallsPerAck.toFixed(2)}], ${s.redisCpuMsPerAck.toFixed(3)} ms Redis CPU`,
+    `- Stripe route per ack: ${one.stripe.cpuMsPerAck.toFixed(3)} ms API CPU, ${one.stripe.pgCommitsPerAck.toFixed(3)} commits, ${one.stripe.redisCallsPerAck.toFixed(2)} Redis commands`,
+    'WAL and Redis commands are server-wide counters: anything else using the same PostgreSQL or Redis during a run adds to them.',
+  ].join('\n');
 }
 
 async function intake(ctx) {
@@ -224,6 +248,8 @@ async function intake(ctx) {
     '',
     "Service and floor side by side (medians): throughput, p99 and the Node process's CPU per acknowledged webhook",
     sideBySide(byThreads),
+    '',
+    modelInputs(byThreads),
   ].join('\n');
 
   await children.stop(service);

@@ -28,6 +28,7 @@ const ROUTE_STATUSES: Record<string, number[]> = {
   'POST /v1/transactions/{transaction_id}/retry': [202, 401, 404, 409, 503],
   'POST /v1/transactions/retry': [202, 400, 401, 503],
   'GET /v1/accounts/{account_id}/balance': [200, 401, 429, 503],
+  'GET /v1/events': [200, 400, 401, 429, 503],
   'GET /metrics': [200],
 };
 
@@ -147,6 +148,10 @@ describe('OpenAPI document', () => {
       '#/components/schemas/BulkRetryDto',
     );
     expect(Object.keys(doc.components.schemas.BulkRetryResultView.properties ?? {})).toEqual(['requeued']);
+  });
+
+  it('describes the event stream as text/event-stream', () => {
+    expect(Object.keys(operation('GET /v1/events').responses['200'].content ?? {})).toEqual(['text/event-stream']);
   });
 
   it('declares bearer auth on the key-protected routes only', () => {

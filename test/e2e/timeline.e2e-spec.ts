@@ -297,7 +297,7 @@ describe('timelines, ledger legs and stats', () => {
         `INSERT INTO transaction_events (transaction_id, type, details, occurred_at)
          SELECT $1, 'processed', '{"attempt":1,"late":false}', $2::timestamptz - w.span + make_interval(secs => d.offset_s)
            FROM (VALUES (interval '1 hour'), (interval '1 day')) w(span),
-                (VALUES (-61.0), (-1.0), (-0.5), (0.2), (0.4), (0.6), (0.9), (1.5), (59.0), (61.0)) d(offset_s)`,
+                (VALUES (-3700.0), (-61.0), (-1.0), (-0.5), (0.2), (0.4), (0.6), (0.9), (1.5), (59.0), (61.0), (1800.0), (3500.0)) d(offset_s)`,
         [id, now],
       );
       for (let i = 0; i < 3; i++) {

@@ -1,8 +1,8 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiProblemResponse, KnownQueryPipe, Problems } from '@app/http';
-import { OPEN_ENDED_RESPONSE } from '@app/observability';
+import { EXPECTED_RETRY, OPEN_ENDED_RESPONSE } from '@app/observability';
 import { EventStreamHub } from './event-stream.hub';
 import { STREAM_QUERY_PARAMETERS, parseStreamRequest } from './event-stream.request';
 
@@ -22,14 +22,28 @@ export class EventStreamController {
       'Each event is a frame `id: <stream id>`, `event: <type>`, `data: <JSON event view>`; ids increase in commit order. ' +
       'Without Last-Event-ID the stream starts now. A `: heartbeat` comment comes every 15 s.',
   })
-  @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'transaction_id', required: false, description: 'Only this transaction’s events' })
   @ApiQuery({ name: 'account', required: false, description: 'Only events of transactions with this account as source or destination' })
   @ApiQuery({ name: 'last_event_id', required: false, description: 'Resume after this id (the Last-Event-ID header wins)' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this id: exactly the events missed, no duplicate' })
-  @ApiResponse({ status: 200, description: 'The stream (text/event-stream), open until the client or the server ends it' })
+  @ApiResponse({
+    status: 200,
+    description: 'The stream, open until the client or the server ends it',
+    content: {
+      'text/event-stream': {
+        schema: {
+          type: 'string',
+          example:
+            'id: 1842\nevent: processed\ndata: {"id":"5310","stream_id":"1842","transaction_id":"txn_demo_1","type":"processed",' +
+            '"occurred_at":"2026-12-02T09:12:33.120Z","status":"PROCESSED","details":{"attempt":1,"late":false},' +
+            '"source_account":"user_acc_1","destination_account":"merchant_acc_1","amount":"25.00","currency":"INR"}\n\n',
+        },
+      },
+    },
+  })
   @ApiProblemResponse(400, 'An unknown query parameter, a malformed filter or a bad Last-Event-ID')
   @ApiProblemResponse(401, 'API_KEYS is set and no valid key was presented')
+  @ApiProblemResponse(429, 'Rate limit exceeded (RATE_LIMIT_PER_MINUTE): each connection counts as one request')
   @ApiProblemResponse(503, 'EVENT_STREAM_LIMIT streams are open on this replica, or it is starting or stopping (Retry-After)')
   async stream(
     @Query(new KnownQueryPipe(STREAM_QUERY_PARAMETERS)) query: Record<string, unknown>,
@@ -43,6 +57,8 @@ export class EventStreamController {
         opened.kind === 'full'
           ? 'No room for another event stream on this replica. Retry after the indicated delay.'
           : 'The event stream is not ready yet. Retry after the indicated delay.';
+      // Part of normal operation (a full replica, a deploy): logged at warn, not error.
+      res.locals[EXPECTED_RETRY] = true;
       throw Problems.streamUnavailable(detail, this.hub.settings.retryAfterSeconds);
     }
     res.locals[OPEN_ENDED_RESPONSE] = true;

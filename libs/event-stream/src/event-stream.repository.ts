@@ -9,7 +9,8 @@ export const STAMPER_LOCK_KEY = 7_315_220_014;
 
 const SELECT_EVENTS = `
   SELECT s.position::text AS position, e.id::text AS event_id, e.transaction_id, e.type, e.details, e.occurred_at,
-         t.source_account, t.destination_account, t.amount::text AS amount, t.currency
+         t.source_account, t.destination_account, t.amount::text AS amount, t.currency,
+         t.status AS current_status
     FROM event_stream s
     JOIN transaction_events e ON e.id = s.event_id
     JOIN transactions t ON t.transaction_id = e.transaction_id`;
@@ -29,16 +30,16 @@ export class EventStreamRepository {
    */
   stamp(limit: number): Promise<number | null> {
     return inTransaction(this.dataSource, async (manager) => {
-      const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [STAMPER_LOCK_KEY])) as Array<{
-        locked: boolean;
-      }>;
+      const [{ locked }] = await manager.query<Array<{ locked: boolean }>>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        STAMPER_LOCK_KEY,
+      ]);
       if (!locked) return null;
       // Qualified: a bare ORDER BY position would sort by the text alias ('9' after '10').
-      const last = (await manager.query(
+      const last = await manager.query<Array<{ position: string; xid: string; event_id: string }>>(
         `SELECT s.position::text AS position, s.xid::text AS xid, s.event_id::text AS event_id FROM event_stream s ORDER BY s.position DESC LIMIT 1`,
-      )) as Array<{ position: string; xid: string; event_id: string }>;
+      );
       const from = last[0] ?? { position: '0', xid: '0', event_id: '0' };
-      const stamped = (await manager.query(
+      const stamped = await manager.query<unknown[]>(
         `INSERT INTO event_stream (position, event_id, xid)
          SELECT $1::bigint + row_number() OVER (ORDER BY f.xid, f.id), f.id, f.xid
            FROM (SELECT e.id, e.xid
@@ -49,16 +50,16 @@ export class EventStreamRepository {
                   LIMIT $4) f
          RETURNING position`,
         [from.position, from.xid, from.event_id, limit],
-      )) as unknown[];
+      );
       return stamped.length;
     });
   }
 
   /** The highest position given so far: where a stream without Last-Event-ID starts. */
   async lastPosition(): Promise<string> {
-    const [row] = (await this.dataSource.query(`SELECT coalesce(max(position), 0)::text AS position FROM event_stream`)) as Array<{
-      position: string;
-    }>;
+    const [row] = await this.dataSource.query<Array<{ position: string }>>(
+      `SELECT coalesce(max(position), 0)::text AS position FROM event_stream`,
+    );
     return row.position;
   }
 
@@ -72,9 +73,6 @@ export class EventStreamRepository {
       const n = params.push(filter.account);
       where.push(`(t.source_account = $${n} OR t.destination_account = $${n})`);
     }
-    return (await this.dataSource.query(
-      `${SELECT_EVENTS} WHERE ${where.join(' AND ')} ORDER BY s.position LIMIT $2`,
-      params,
-    )) as StreamEventRow[];
+    return this.dataSource.query<StreamEventRow[]>(`${SELECT_EVENTS} WHERE ${where.join(' AND ')} ORDER BY s.position LIMIT $2`, params);
   }
 }

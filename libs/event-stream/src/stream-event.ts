@@ -1,15 +1,18 @@
+import { type TransactionEventType, type TransactionStatus, statusAfter } from '@app/transactions';
 /** One timeline event with its stream position and the transaction fields a list needs. */
 export interface StreamEventRow {
   position: string;
   event_id: string;
   transaction_id: string;
-  type: string;
+  type: TransactionEventType;
   details: Record<string, unknown>;
   occurred_at: Date;
   source_account: string;
   destination_account: string;
   amount: string;
   currency: string;
+  /** The transaction's status now: what a redelivery's `received` leaves it in. */
+  current_status: TransactionStatus;
 }
 
 /** What a client filters on; both optional, both must match when given. */
@@ -17,15 +20,6 @@ export interface StreamFilter {
   transactionId?: string;
   account?: string;
 }
-
-/** The transaction's status right after an event of this type. */
-const STATUS_AFTER: Readonly<Record<string, string>> = {
-  received: 'PROCESSING',
-  attempt_failed: 'PROCESSING',
-  retried: 'PROCESSING',
-  processed: 'PROCESSED',
-  failed: 'FAILED',
-};
 
 export function matchesFilter(row: StreamEventRow, filter: StreamFilter): boolean {
   if (filter.transactionId !== undefined && row.transaction_id !== filter.transactionId) return false;
@@ -41,7 +35,7 @@ export function sseFrame(row: StreamEventRow): string {
     transaction_id: row.transaction_id,
     type: row.type,
     occurred_at: row.occurred_at.toISOString(),
-    status: STATUS_AFTER[row.type] ?? null,
+    status: statusAfter(row, row.current_status),
     details: row.details,
     source_account: row.source_account,
     destination_account: row.destination_account,

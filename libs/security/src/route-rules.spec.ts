@@ -66,7 +66,10 @@ describe('route rules', () => {
     expect(rateLimitScope('GET', '/metrics')).toBeNull();
   });
 
-  it('treats only transactions and accounts as read paths', () => {
+  it('treats only transactions, accounts, stats and the event stream as read paths', () => {
+    expect(isReadPath('/v1/events')).toBe(true);
+    expect(isReadPath('/v1/eventsx')).toBe(false);
+    expect(rateLimitScope('GET', '/v1/events')).toBe('read');
     expect(isReadPath('/v1/transactions')).toBe(true);
     expect(isReadPath('/v1/accounts/a/balance')).toBe(true);
     expect(isReadPath('/v1/transactionsx')).toBe(false);

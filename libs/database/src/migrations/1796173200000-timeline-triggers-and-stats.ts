@@ -23,7 +23,8 @@ export class TimelineTriggersAndStats1796173200000 implements MigrationInterface
         n      bigint NOT NULL,
         PRIMARY KEY (slot, status)
       )`);
-    // granularity 's' (one row per second) serves the partial minute at a window's edge; 'm' the rest.
+    // Rows per second ('s'), minute ('m') and hour ('h'): a window is read as whole hours, then the
+    // minutes and seconds at its oldest edge (docs/stats.md), a few hundred rows in all.
     await queryRunner.query(`
       CREATE TABLE stats_buckets (
         granularity      char(1) NOT NULL,
@@ -35,7 +36,7 @@ export class TimelineTriggersAndStats1796173200000 implements MigrationInterface
         failed           bigint NOT NULL,
         processed_volume numeric NOT NULL,
         PRIMARY KEY (granularity, starts_at, slot, currency),
-        CONSTRAINT stats_buckets_granularity_known CHECK (granularity IN ('s', 'm'))
+        CONSTRAINT stats_buckets_granularity_known CHECK (granularity IN ('s', 'm', 'h'))
       )`);
 
     await queryRunner.query(BACKFILL_SQL);
@@ -84,22 +85,25 @@ const BACKFILL_SQL = `
     SELECT transaction_id, 'failed', jsonb_build_object('attempt', attempts, 'error', last_error, 'backfilled', true), updated_at, id, 1
       FROM transactions WHERE status = 'FAILED'
   ) backfill
+  -- A transaction that already has events (written by a build that ran the table's migration alone) keeps its own.
+  WHERE NOT EXISTS (SELECT FROM transaction_events e WHERE e.transaction_id = backfill.transaction_id)
   ORDER BY occurred_at, id, step`;
 
 /**
- * The bucket rows (second and minute) that a set of events adds, for one slot: what counts is a
+ * The bucket rows (second, minute and hour) that a set of events adds, for one slot: what counts is a
  * first receipt, a processing (with its amount) and a final failure. Used by the trigger below
  * (over its transition table) and by the migration (over all events of the last day).
  */
 const BUCKET_ROWS_SQL = `
-  SELECT g.granularity, date_trunc(CASE g.granularity WHEN 's' THEN 'second' ELSE 'minute' END, e.occurred_at, 'UTC'), $1, t.currency,
+  SELECT g.granularity, date_trunc(CASE g.granularity WHEN 's' THEN 'second' WHEN 'm' THEN 'minute' ELSE 'hour' END, e.occurred_at, 'UTC'),
+         $1, t.currency,
          count(*) FILTER (WHERE e.type = 'received'),
          count(*) FILTER (WHERE e.type = 'processed'),
          count(*) FILTER (WHERE e.type = 'failed'),
          coalesce(sum(t.amount) FILTER (WHERE e.type = 'processed'), 0)
     FROM counted_events e
     JOIN transactions t ON t.transaction_id = e.transaction_id
-   CROSS JOIN (VALUES ('s'), ('m')) AS g(granularity)
+   CROSS JOIN (VALUES ('s'), ('m'), ('h')) AS g(granularity)
    WHERE e.type IN ('processed', 'failed') OR (e.type = 'received' AND NOT coalesce((e.details ->> 'redelivery')::boolean, false))
    GROUP BY 1, 2, 4`;
 
