@@ -53,10 +53,11 @@ export class EventStreamController {
     const request = parseStreamRequest(query, lastEventIdHeader);
     const opened = this.hub.open(res, request.filter, request.lastEventId);
     if (opened.kind !== 'opened') {
-      const detail =
-        opened.kind === 'full'
-          ? 'No room for another event stream on this replica. Retry after the indicated delay.'
-          : 'The event stream is not ready yet. Retry after the indicated delay.';
+      const detail = {
+        full: 'No room for another event stream on this replica. Retry after the indicated delay.',
+        'not-ready': 'The event stream is not ready yet. Retry after the indicated delay.',
+        closing: 'This replica is shutting down. Reconnect (another replica will answer) with your Last-Event-ID.',
+      }[opened.kind];
       // Part of normal operation (a full replica, a deploy): logged at warn, not error.
       res.locals[EXPECTED_RETRY] = true;
       throw Problems.streamUnavailable(detail, this.hub.settings.retryAfterSeconds);

@@ -7,7 +7,7 @@ import { EventStreamRepository } from './event-stream.repository';
 import { EVENT_STREAM_SETTINGS, type EventStreamSettings } from './event-stream.settings';
 import { HEARTBEAT_FRAME, type StreamEventRow, type StreamFilter } from './stream-event';
 
-export type OpenOutcome = { kind: 'opened'; client: EventStreamClient } | { kind: 'full' } | { kind: 'not-ready' };
+export type OpenOutcome = { kind: 'opened'; client: EventStreamClient } | { kind: 'full' } | { kind: 'not-ready' } | { kind: 'closing' };
 
 /**
  * The process's one poller and its clients: every pollIntervalMs it stamps what has committed
@@ -62,7 +62,8 @@ export class EventStreamHub implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Admits a stream (within EVENT_STREAM_LIMIT) starting after `lastEventId`, or at the cursor ("now") without one. */
   open(res: ServerResponse, filter: StreamFilter, lastEventId: bigint | undefined): OpenOutcome {
-    if (this.closing || this.clients.size >= this.config.eventStreamLimit) return { kind: 'full' };
+    if (this.closing) return { kind: 'closing' };
+    if (this.clients.size >= this.config.eventStreamLimit) return { kind: 'full' };
     if (this.cursor === null) return { kind: 'not-ready' };
     const client = new EventStreamClient(res, filter, lastEventId ?? this.cursor, this.settings.maxBufferedBytes, (slow) =>
       this.cutSlow(slow),
