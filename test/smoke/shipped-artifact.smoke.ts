@@ -6,12 +6,12 @@ import { dropDatabase, testDatabaseUrl } from '../support/test-databases';
 import { TEST_REDIS_URL, deleteKeysStartingWith } from '../support/test-redis';
 import { uniqueSuffix } from '../support/unique-names';
 import { waitFor } from '../support/wait-for';
-import { deliver, getJson, webhookBody } from '../support/webhooks';
+import { REQUEST_TIMEOUT_MS, deliver, getJson, webhookBody } from '../support/webhooks';
 
 /*
  * CI's smoke run of what ships: the built dist/ (as `npm run start:prod` runs it), migrated by
- * `npm run migrate`, started as an API and a worker, one webhook taken to PROCESSED, then both
- * stopped with SIGTERM, each required to exit 0. Its own database and queue prefix, removed
+ * `npm run migrate`, started as an API and a worker, one webhook taken to PROCESSED, /console served
+ * from dist/console, then both stopped with SIGTERM, each required to exit 0. Its own database and queue prefix, removed
  * afterwards whatever happened. Prints one PASS or FAIL line; exits 0 or 1.
  *
  *   npm run build && npm run test:smoke
@@ -79,6 +79,19 @@ async function smoke(): Promise<void> {
   );
   if (final.body.status !== 'PROCESSED') throw new Error(`the transaction ended ${JSON.stringify(final.body)}`);
 
+  // The console ships in dist/ too, and the built API finds it there.
+  for (const [path, type] of [
+    ['/console', 'text/html'],
+    ['/console/main.js', 'text/javascript'],
+  ]) {
+    const res = await fetch(`${api.url}${path}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    await res.arrayBuffer();
+    if (res.status !== 200 || !res.headers.get('content-type')?.startsWith(type)) {
+      throw new Error(`GET ${path} answered ${res.status} ${res.headers.get('content-type')}: is the console built into dist/console?`);
+    }
+  }
+  say('GET /console and its script served from dist/console');
+
   say('SIGTERM to both');
   const exits = await Promise.all(started.map(async (p) => ({ role: p.role, exit: await p.terminate(STOP_DEADLINE_MS), p })));
   const unclean = exits.filter(({ exit }) => exit.code !== 0 || exit.signal !== null);
@@ -97,7 +110,7 @@ async function cleanUp(): Promise<void> {
 const begun = Date.now();
 void smoke()
   .then(
-    () => ({ ok: true, line: 'dist/ migrated, API and worker took a webhook to PROCESSED, both exited 0 on SIGTERM' }),
+    () => ({ ok: true, line: 'dist/ migrated, API and worker took a webhook to PROCESSED, the console served, both exited 0 on SIGTERM' }),
     (error: Error) => {
       for (const p of started) if (p.running) say(`${p.role} log tail:\n${p.process.logTail()}`);
       return { ok: false, line: error.message };

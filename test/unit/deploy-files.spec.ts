@@ -90,6 +90,15 @@ describe('Dockerfile', () => {
     expect(read('.dockerignore')).not.toMatch(/^!(test|node_modules|dist|\.env)/m);
   });
 
+  it('builds the console into dist/, which the runtime stage ships', () => {
+    expect(PACKAGE.scripts.build).toMatch(/npm run build:console\b/);
+    expect(PACKAGE.scripts['build:console']).toBe('node apps/console/build.js');
+    const build = stages[stageNames.indexOf('build')];
+    expect(all(build, 'COPY').map((i) => i.args)).toContain('apps ./apps');
+    expect(all(build, 'RUN').map((i) => i.args)).toContain('npm run build');
+    expect(all(runtime, 'COPY').some((i) => /--from=build \/app\/dist \.\/dist$/.test(i.args))).toBe(true);
+  });
+
   it('runs as a non-root user', () => {
     const user = all(runtime, 'USER').pop()?.args;
     expect(user).toBeDefined();

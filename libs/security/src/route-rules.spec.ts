@@ -1,4 +1,4 @@
-import { isOpenPath, isReadPath, normalizePath, rateLimitScope } from './route-rules';
+import { isConsolePath, isOpenPath, isOperatorToolPath, isReadPath, normalizePath, rateLimitScope } from './route-rules';
 
 const open = (path: string) => isOpenPath(normalizePath(path));
 
@@ -28,6 +28,8 @@ describe('route rules', () => {
     '/docs-json',
     '/admin/queues',
     '/admin/queues/api/queues',
+    '/console',
+    '/console/main.js',
     '/nope',
     '/metricsx',
     '/healthz',
@@ -72,5 +74,14 @@ describe('route rules', () => {
     expect(isReadPath('/v1/accounts/a/balance')).toBe(true);
     expect(isReadPath('/v1/transactionsx')).toBe(false);
     expect(isReadPath('/v1/webhooks/transactions')).toBe(false);
+  });
+
+  it("gives the console the operator tools' access (Bearer or Basic) and its own headers, on its paths only", () => {
+    for (const path of ['/console', '/Console/', '/console/main.js', '/console/console.css']) {
+      expect(isOperatorToolPath(normalizePath(path))).toBe(true);
+      expect(isConsolePath(normalizePath(path))).toBe(true);
+    }
+    for (const path of ['/consoles', '/console.js', '/v1/console', '/docs']) expect(isConsolePath(normalizePath(path))).toBe(false);
+    expect(rateLimitScope('GET', '/console')).toBeNull();
   });
 });

@@ -8,6 +8,9 @@ const PROVIDER_WEBHOOK_PATH = /^\/v1\/webhooks\/[a-z0-9-]{1,32}$/;
 
 export type RateLimitScope = 'webhook' | 'read';
 
+/** The operator console's page and its static files (script, style). */
+export const CONSOLE_PATH = '/console';
+
 /**
  * Express routes case-insensitively and ignores a trailing slash, so the rules must too:
  * otherwise `/V1/Webhooks/Transactions/` would reach the webhook without being counted.
@@ -39,8 +42,14 @@ export function isOperatorToolPath(path: string): boolean {
     path.startsWith('/docs/') ||
     path.startsWith('/docs-') ||
     path === '/admin/queues' ||
-    path.startsWith('/admin/queues/')
+    path.startsWith('/admin/queues/') ||
+    isConsolePath(path)
   );
+}
+
+/** The console's page and files: they get their own, tighter, content security policy. */
+export function isConsolePath(path: string): boolean {
+  return path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`);
 }
 
 /** GET /v1/transactions, /v1/transactions/{id}…, /v1/accounts/{id}/balance, /v1/stats, /v1/events, regardless of method. */

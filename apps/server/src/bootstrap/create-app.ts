@@ -11,6 +11,7 @@ import { WebhookProviderRegistry, type WebhooksModuleOptions } from '@app/webhoo
 import { AllInOneAppModule } from '../all-in-one-app.module';
 import { ApiAppModule } from '../api-app.module';
 import { WorkerAppModule } from '../worker-app.module';
+import { defaultConsoleDir } from './console-page';
 import { ExpressRequestClassesAdapter } from './express-request-classes.adapter';
 import { mountOperatorTools } from './operator-tools';
 import { securityMiddleware } from './security';
@@ -24,6 +25,8 @@ export interface CreateAppOptions {
   webhooks?: WebhooksModuleOptions;
   /** Timings of GET /v1/events (API roles only); tests shorten the heartbeat and the buffer bound. */
   eventStream?: Partial<EventStreamSettings>;
+  /** The built console's folder (default: dist/console under the package root, where the build puts it). */
+  consoleDir?: string;
 }
 
 export function rootModuleFor(config: AppConfig, options: CreateAppOptions = {}): DynamicModule {
@@ -75,7 +78,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     bindRequestLogger,
   ];
   app.use(...pipeline);
-  if (config.role !== 'worker') mountOperatorTools(app, config);
+  if (config.role !== 'worker') mountOperatorTools(app, config, options.consoleDir ?? defaultConsoleDir());
   const problems = new ProblemDetailsFilter();
   app.useGlobalFilters(problems);
   if (config.role !== 'worker') serveWebhooksFast(app, pipeline, problems);

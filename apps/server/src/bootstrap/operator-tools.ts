@@ -1,20 +1,22 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
+import { mountConsole } from './console-page';
 import { mountQueueDashboard } from './queue-dashboard';
 
 export const DOCS_PATH = 'docs';
 export const API_KEY_SECURITY = 'api-key';
 
 /**
- * OpenAPI docs and the queue dashboard, API roles only. Both are mounted on Express after
- * applySecurity(), whose path rules put them behind API_KEYS (Bearer, or Basic with the key as
- * password so a browser can open them).
+ * OpenAPI docs, the queue dashboard and the console, API roles only. All are mounted on Express
+ * after applySecurity(), whose path rules put them behind API_KEYS (Bearer, or Basic with the key
+ * as password so a browser can open them).
  */
-export function mountOperatorTools(app: INestApplication, _config: AppConfig): void {
+export function mountOperatorTools(app: INestApplication, _config: AppConfig, consoleDir: string): void {
   // Built on first request from the controllers' decorators, not at boot.
   SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app), { jsonDocumentUrl: `${DOCS_PATH}-json` });
   mountQueueDashboard(app);
+  mountConsole(app, consoleDir);
 }
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
