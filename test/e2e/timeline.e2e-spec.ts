@@ -126,7 +126,7 @@ describe('timelines, ledger legs and stats', () => {
       await post(webhook(id)).expect(202);
       await settled(id, 'FAILED');
       // What the settlement service does when an attempt it gave up on answers success after all.
-      await app.app.get(TransactionsService).completeProcessing(id, async () => undefined);
+      await app.app.get(TransactionsService).completeProcessingBatch([id], async () => undefined);
       const last = (await events(id)).at(-1);
       expect(last).toMatchObject({ type: 'processed', status: 'PROCESSED', details: { attempt: 4, late: true } });
     });
@@ -274,7 +274,7 @@ describe('timelines, ledger legs and stats', () => {
       await settled(ids[1], 'FAILED');
       await settled(ids[2], 'FAILED');
       await app.http().post(`/v1/transactions/${ids[0]}/retry`).expect(202);
-      await app.app.get(TransactionsService).completeProcessing(ids[1], async () => undefined);
+      await app.app.get(TransactionsService).completeProcessingBatch([ids[1]], async () => undefined);
       await quiet();
       await app.app.get(StatsService).compact();
 
