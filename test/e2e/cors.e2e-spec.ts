@@ -66,6 +66,8 @@ describe('CORS', () => {
         expect(res.headers['access-control-allow-origin']).toBe(DASHBOARD);
         expect(res.headers['access-control-allow-methods']).toBe('GET, HEAD');
         expect(res.headers['access-control-allow-headers']).toMatch(/Authorization/);
+        // A resuming event stream sends Last-Event-ID.
+        expect(res.headers['access-control-allow-headers']).toMatch(/Last-Event-ID/);
         expect(res.headers['access-control-allow-credentials']).toBeUndefined();
         expect(res.headers['vary']).toMatch(/Origin/);
       },

@@ -18,9 +18,10 @@ import { SHUTDOWN_COMMIT_MARGIN_MS, SHUTDOWN_REPORT_PATIENCE_MS } from './shutdo
 import { SettlementOutcome, SettlementService } from './settlement.service';
 
 /**
- * Lock and stall settings (docs/guarantees.md). A job's lock lives 30 s and is renewed every
- * 15 s while the process is alive, so only a dead or frozen process loses it. Another worker's
- * stalled check (every 15 s, at most one per queue across all workers; a job must be seen
+ * Lock and stall settings (docs/guarantees.md). A job's lock lives 30 s and is renewed while the
+ * process is alive (BullMQ looks every 7.5 s, a quarter of the lock, and renews what it last
+ * renewed 7.5 s or more ago: about 8 renewals a minute per job, measured), so only a dead or
+ * frozen process loses it. Another worker's stalled check (every 15 s, at most one per queue across all workers; a job must be seen
  * twice, once to mark it and once without its lock) hands the job of a SIGKILLed worker back
  * after its lock expires: 30–60 s (33–48 s measured by test/faults/worker-sigkill). Shorter values
  * would hand jobs back sooner but risk taking them from a live worker whose event loop is

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { isReadMethod, isReadPath, normalizePath } from './route-rules';
 
 const ALLOWED_METHODS = 'GET, HEAD';
-const ALLOWED_HEADERS = 'Authorization, X-Request-Id';
+const ALLOWED_HEADERS = 'Authorization, X-Request-Id, Last-Event-ID';
 const EXPOSED_HEADERS = 'X-Request-Id, Retry-After';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
