@@ -27,10 +27,20 @@ function benchPool() {
 }
 
 /** Every table, the timeline and its counters included (they would otherwise count rows no longer there). */
-function truncateAll(pool) {
-  return pool.query(
-    'TRUNCATE ledger_postings, provider_payment_references, event_stream, transaction_events, stats_status_counts, stats_buckets, transactions RESTART IDENTITY',
-  );
+const DATA_TABLES = [
+  'ledger_postings',
+  'provider_payment_references',
+  'event_stream',
+  'transaction_events',
+  'stats_status_counts',
+  'stats_buckets',
+  'transactions',
+];
+
+/** Empties every data table the schema has: an older build (`--source`) lacks the newer ones. */
+async function truncateAll(pool) {
+  const { rows } = await pool.query('SELECT t FROM unnest($1::text[]) t WHERE to_regclass(t) IS NOT NULL', [DATA_TABLES]);
+  await pool.query(`TRUNCATE ${rows.map((r) => r.t).join(', ')} RESTART IDENTITY`);
 }
 
 /** n PROCESSING rows `${idPrefix}_1..n`, all credited to `destination`, in one statement. */
