@@ -88,6 +88,7 @@ async function settlement(ctx) {
     started.push(worker);
 
     const commitsBefore = await commitsSoFar(ctx.pool);
+    const walBefore = await stores.walBytes(ctx.pool);
     const redisBefore = await stores.redisCommandStats(ctx.redis);
     const workerCpuBefore = children.cpuSecondsOf(worker.pid);
     const machineBefore = census.snapshot();
@@ -113,6 +114,7 @@ async function settlement(ctx) {
     // Backends report their commits when idle, at most once a second (PostgreSQL 15): give them that.
     await children.sleep(STATS_SETTLE_MS);
     const commits = (await commitsSoFar(ctx.pool)) - commitsBefore;
+    const wal = (await stores.walBytes(ctx.pool)) - walBefore;
 
     const settled = state.processed;
     const spanMs = Math.max(1, state.last_ms - state.first_ms);
@@ -150,6 +152,7 @@ async function settlement(ctx) {
       ),
       `CPU per settlement over the drain (${fmt.s(machine.seconds * 1000)}, ${require('node:os').cpus().length} cores): worker ${per(machine.groups.worker || 0)}, PostgreSQL ${per(machine.groups.postgres || 0)}, Redis ${per(machine.groups.redis || 0)}, everything else ${per((machine.groups.other || 0) + (machine.groups['load generator'] || 0))}`,
       `Redis commands per job, busiest: ${topRedis || 'none'} (INFO commandstats is server-wide: anything else using this Redis is counted too)`,
+      `WAL per settlement: ${fmt.int(wal / Math.max(1, settled))} bytes (server-wide: anything else writing to this PostgreSQL is counted too)`,
       `PostgreSQL commits: pg_stat_database.xact_commit of the bench database (the bench's own polls, every ${POLL_MS} ms, included)`,
       `exactly once: ${fmt.int(check.processed)} of ${fmt.int(n)} rows PROCESSED, ${fmt.int(check.legs)} ledger legs (expected ${fmt.int(2 * n)}), ${check.bad_pairs} transactions without exactly one debit and one credit, ${check.unbalanced_currencies} currencies whose debits and credits differ, ${check.wrong_balances} of ${fmt.int(check.accounts)} account balances differing from their PROCESSED rows (credited in all ${check.credited}); failed ${state.failed}`,
       `worker warnings/errors: ${problems.total} (${problems.summary})`,
@@ -157,7 +160,7 @@ async function settlement(ctx) {
     ].join('\n');
     return {
       text,
-      figures: { n, settled, spanMs, perSec, workerCpuMs: (1000 * workerCpu) / settled, commits, redisCalls, exact: check.exact },
+      figures: { n, settled, spanMs, perSec, workerCpuMs: (1000 * workerCpu) / settled, commits, wal, redisCalls, exact: check.exact },
     };
   } finally {
     await queue.close();

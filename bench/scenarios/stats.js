@@ -106,7 +106,7 @@ async function stats(ctx) {
           ['p99', fmt.ms(percentile(timings, 99))],
           ['max', fmt.ms(Math.max(...timings))],
           ['last hour equals a brute-force count', exact ? 'yes' : `NO: ${JSON.stringify({ answer: answer.last_hour, direct })}`],
-          ['counter rows read (buckets, status slots)', `${sizes[0].buckets}, ${sizes[0].slots}`],
+          ['counter rows stored (buckets, status slots)', `${sizes[0].buckets}, ${sizes[0].slots}`],
           ['seeding (SQL, through the triggers)', fmt.s(seedMs)],
         ],
       ),
