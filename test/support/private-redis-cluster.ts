@@ -2,7 +2,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { ManagedProcess } from './processes/managed-process';
-import { redisAnswers } from './private-redis';
+import { ephemeralRedisArgs, redisAnswers } from './private-redis';
 import { waitFor } from './wait-for';
 
 /** Masters of the test cluster: the smallest cluster redis-cli creates without replicas. */
@@ -141,26 +141,7 @@ export class PrivateRedisCluster {
     return new ManagedProcess(
       `redis-cluster-${port}`,
       'redis-server',
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        join(this.folder, `nodes-${port}.conf`),
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--daemonize',
-        'no',
-        '--dir',
-        this.folder,
-        '--maxmemory-policy',
-        'noeviction',
-      ],
+      ephemeralRedisArgs(port, this.folder, ['--cluster-enabled', 'yes', '--cluster-config-file', join(this.folder, `nodes-${port}.conf`)]),
       join(this.folder, `redis-cluster-${port}.log`),
     );
   }

@@ -20,6 +20,18 @@ export function redisAnswers(port: number): Promise<boolean> {
 }
 
 /**
+ * redis-server in the foreground on 127.0.0.1:`port`, keeping nothing on disk (`folder` is its
+ * working directory only) and refusing writes rather than evicting keys when full. `extra` adds
+ * options, such as cluster mode.
+ */
+export function ephemeralRedisArgs(port: number, folder: string, extra: string[] = []): string[] {
+  return [
+    ...['--port', String(port), '--bind', '127.0.0.1', ...extra],
+    ...['--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', folder, '--maxmemory-policy', 'noeviction'],
+  ];
+}
+
+/**
  * A Redis of the test's own, without persistence: stopping it loses every key, which is the
  * worst Redis can do to us (production runs with AOF, see docs/guarantees.md).
  */
@@ -46,27 +58,7 @@ export class PrivateRedis {
   async restart(): Promise<void> {
     if (this.process?.running) throw new Error('Redis is already running');
     const log = join(this.folder, `redis-${++this.starts}.log`);
-    this.process = new ManagedProcess(
-      'redis',
-      'redis-server',
-      [
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--daemonize',
-        'no',
-        '--dir',
-        this.folder,
-        '--maxmemory-policy',
-        'noeviction',
-      ],
-      log,
-    );
+    this.process = new ManagedProcess('redis', 'redis-server', ephemeralRedisArgs(this.port, this.folder), log);
     const proc = this.process;
     await waitFor(
       'Redis to answer',
