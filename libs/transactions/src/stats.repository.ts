@@ -23,7 +23,7 @@ export const STATS_COMPACTION_BUDGET_MS = 2000;
  * the events in (since, s1), less than one second of them, by an index range on
  * transaction_events.occurred_at. Plan: docs/stats.md.
  */
-export const CLOCK_SQL = `
+const CLOCK_SQL = `
   WITH clock AS (SELECT date_trunc('milliseconds', now()) AS as_of)
   SELECT w.kind, c.as_of - w.span AS since,
          date_trunc('second', c.as_of - w.span, 'UTC') + interval '1 second' AS s1,
@@ -68,7 +68,7 @@ function windowPartsSql(kind: WindowEdges['kind'], p: number): string {
 }
 
 /** The headline numbers from small tables only: the windows' parts, the status counts, and the instant. */
-export const STATS_SQL = `
+const STATS_SQL = `
   WITH parts AS (${windowPartsSql('last_hour', 1)}
     UNION ALL ${windowPartsSql('last_day', 5)}
   )
